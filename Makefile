@@ -1,0 +1,33 @@
+# Every target creates .venv and installs the project when needed, so each works alone on a
+# fresh clone (Python 3.11+ and make are all it takes).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8001
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test bench lint clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/embassy-archive demo --port $(PORT) --db demo.db
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+# Scrapy is installed for the crawl benchmark only: it is the reference we measure against.
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet scrapy
+	$(BIN)/python bench/run.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check scraper archive tests bench
+	$(BIN)/mypy scraper archive
+
+clean:
+	rm -rf $(VENV) demo.db demo.db-wal demo.db-shm demo.db.lock .pytest_cache .mypy_cache

@@ -1,0 +1,88 @@
+"""What a crawl says while it runs: a live status line on a terminal, plain log lines for cron."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections import Counter
+from typing import TextIO
+
+# Outcomes that count as a failure in the status line.
+FAILED = {"failed"}
+
+
+class Reporter:
+    """Counts outcomes per site and shows them.
+
+    On a terminal one status line is redrawn at most every `interval` seconds; elsewhere (cron)
+    a plain line is written per site started and finished, and every `log_every` pages.
+    """
+
+    def __init__(
+        self, stream: TextIO | None = None, *, tty: bool | None = None, log_every: int = 100
+    ) -> None:
+        self.stream = stream if stream is not None else sys.stderr
+        self.tty = self.stream.isatty() if tty is None else tty
+        self.log_every = log_every
+        self.started = time.monotonic()
+        self.per_site: dict[str, Counter[str]] = {}
+        self.total: Counter[str] = Counter()
+        self._last_draw = 0.0
+        self._drawn = False
+
+    def _write(self, line: str) -> None:
+        if self.tty and self._drawn:
+            self.stream.write("\r\x1b[K")
+            self._drawn = False
+        self.stream.write(line + "\n")
+        self.stream.flush()
+
+    def site_started(self, site: str, queued: int) -> None:
+        self.per_site.setdefault(site, Counter())
+        if not self.tty:
+            self._write(f"{_now()} {site}: started, {queued} URLs queued")
+
+    def page(self, site: str, url: str, outcome: str, error: str | None = None) -> None:
+        self.per_site.setdefault(site, Counter())[outcome] += 1
+        self.total[outcome] += 1
+        done = sum(self.total.values())
+        if self.tty:
+            now = time.monotonic()
+            if now - self._last_draw > 0.2:
+                self._last_draw = now
+                self._draw()
+        elif done % self.log_every == 0:
+            self._write(f"{_now()} {self.status()}")
+
+    def site_finished(self, site: str, note: str | None = None) -> None:
+        counts = self.per_site.get(site, Counter())
+        line = f"{site}: {_counts(counts)}" + (f" — {note}" if note else "")
+        self._write(line if self.tty else f"{_now()} {line}")
+
+    def status(self) -> str:
+        done = sum(self.total.values())
+        rate = done / max(time.monotonic() - self.started, 1e-6)
+        failed = sum(self.total[o] for o in FAILED)
+        active = sum(1 for c in self.per_site.values() if c)
+        return f"{done} URLs ({rate:.1f}/s), {failed} failed, {active} sites"
+
+    def _draw(self) -> None:
+        self.stream.write("\r\x1b[K" + self.status())
+        self.stream.flush()
+        self._drawn = True
+
+    def close(self) -> None:
+        if self.tty and self._drawn:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+            self._drawn = False
+
+
+def _counts(counts: Counter[str]) -> str:
+    order = ["new", "changed", "unchanged", "not_modified", "document", "gone", "failed", "skipped"]
+    parts = [f"{counts[k]} {k.replace('_', ' ')}" for k in order if counts[k]]
+    return ", ".join(parts) or "nothing fetched"
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%S")
