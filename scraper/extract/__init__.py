@@ -1,0 +1,140 @@
+"""extract_page: bytes + URL -> Page. Pure: no I/O, never raises on bad input."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import date
+from typing import TypeVar
+from urllib.parse import urldefrag, urljoin
+
+from ..models import Page, Section
+from .breadcrumb import find_breadcrumb
+from .content import Measures, choose_main, measure
+from .decode import decode_html
+from .dom import HtmlElement, first, parse
+from .language import declared_language, detect_language, translations
+from .profiles import Compiled, match_profile
+from .sections import blocks, body_text, build_sections
+from .title import find_title
+
+__all__ = ["extract_page"]
+
+log = logging.getLogger(__name__)
+_NOT_LINKS = ("#", "javascript:", "mailto:", "tel:", "data:")
+T = TypeVar("T")
+
+
+def _guard(step: Callable[[], T], default: T) -> T:
+    """Run one extraction step; a failure costs that field, never the page."""
+    try:
+        return step()
+    except (RecursionError, MemoryError, ValueError, TypeError, AttributeError, LookupError,
+            AssertionError) as exc:
+        log.debug("extraction step failed: %r", exc)
+        return default
+    except Exception as exc:  # noqa: BLE001 - lxml raises many types on broken trees
+        log.debug("extraction step failed: %r", exc)
+        return default
+
+
+def _dates(
+    doc: HtmlElement, main: HtmlElement | None, language: str | None, url: str
+) -> tuple[date | None, date | None]:
+    try:
+        from .dates import extract_dates
+    except ImportError:  # the dates module is written separately; work without it meanwhile
+        return None, None
+    return extract_dates(doc, main, language, url)
+
+
+def links_of(doc: HtmlElement, base: str) -> list[str]:
+    """Absolute http(s) URLs of every <a href>, in order, deduplicated, fragments dropped."""
+    seen: dict[str, None] = {}
+    done: set[str] = set()
+    for a in doc.iter("a"):
+        href = (a.get("href") or "").strip()
+        if not href or href in done or href.startswith(_NOT_LINKS):
+            continue
+        done.add(href)
+        try:
+            url = urldefrag(urljoin(base, href))[0]
+        except ValueError:
+            continue
+        if url.startswith(("http://", "https://")):
+            seen.setdefault(url, None)
+    return list(seen)
+
+
+def _base(doc: HtmlElement, url: str) -> str:
+    for el in doc.iter("base"):
+        href = el.get("href")
+        if href:
+            try:
+                return urljoin(url, href.strip())
+            except ValueError:
+                break
+    return url
+
+
+def _excluded(main: HtmlElement, profile: Compiled | None, m: Measures) -> set[HtmlElement]:
+    skip = set(m.skip)
+    if profile is not None:
+        for xpath in profile.exclude:
+            found = xpath(main)
+            skip.update(el for el in found if isinstance(el, HtmlElement))
+    return skip
+
+
+def extract_page(html: bytes | str, url: str, *, content_type: str | None = None) -> Page:
+    """Title, breadcrumb, sections, dates, language and translations of one HTML page."""
+    text = _guard(lambda: decode_html(html, content_type), "")
+    doc = _guard(lambda: parse(text), None)
+    if doc is None:
+        return Page(url=url)
+    base = _guard(lambda: _base(doc, url), url)
+    profile = _guard(lambda: match_profile(doc), None)
+    name = profile.profile.name if profile else "generic"
+    body = doc.find("body")
+    if body is None:
+        body = doc
+    m = _guard(lambda: measure(body), Measures())
+
+    chosen_title = first(doc, profile.title) if profile else None
+    no_title: tuple[str | None, HtmlElement | None] = (None, None)
+    title, title_el = _guard(lambda: find_title(doc, m.skip, chosen_title), no_title)
+    main = first(doc, profile.main) if profile else None
+    last = main
+    if main is None:
+        main, last = _guard(lambda: choose_main(body, m, title_el), None) or (None, None)
+    sections: list[Section] = []
+    if main is not None:
+        skip = _guard(lambda: _excluded(main, profile, m), m.skip)
+        items: list[tuple[int | None, str, float]] = _guard(
+            lambda: blocks(main, skip, title_el, last), []
+        )
+        sections = _guard(lambda: build_sections(items, title), [])
+    chosen_trail = first(doc, profile.breadcrumb) if profile else None
+    breadcrumb: list[str] = _guard(lambda: find_breadcrumb(doc, title, chosen_trail, url), [])
+    body_str = body_text(sections)
+
+    declared = _guard(lambda: declared_language(doc, None), None)
+    detected = _guard(lambda: detect_language(body_str or (title or "")), None)
+    language = declared or detected
+    no_dates: tuple[date | None, date | None] = (None, None)
+    published, modified = _guard(lambda: _dates(doc, main, language, url), no_dates)
+    return Page(
+        url=url,
+        title=title,
+        breadcrumb=breadcrumb,
+        sections=sections,
+        text=body_str,
+        published=published,
+        modified=modified,
+        language=language,
+        translations=_guard(lambda: translations(doc, base, language, url), {}),
+        links=_guard(lambda: links_of(doc, base), []),
+        extractor=name,
+        language_declared=declared,
+        language_detected=detected,
+    )

@@ -1,0 +1,212 @@
+"""The breadcrumb trail above the page, from markup, as a list of item texts."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+from .dom import HtmlElement, text_of, tokens
+from .meta import jsonld, types
+from .text import norm, squash
+
+_TRAIL_CLASS = re.compile(r"breadcrumb|brotkr|ariane|crumbs")
+# Weaker names, tried after the explicit ones: SPIP's "fil", "arbo", "hierarchie" …
+_TRAIL_CLASS_WEAK = re.compile(
+    r"(?:^|[\s_-])(?:fil|arbo|arborescence|chemin|hierarchie|you-are-here|news-position|"
+    r"trail|pfad|migas)(?:$|[\s_-])"
+)
+_NOT_TRAIL = re.compile(r"comment|forum|footer|reply|repondre")
+_ARIA_TRAIL = re.compile(r"breadcrumb|brotkr|fil d|ariane|chemin|migas|pfad|hierarch|位置|导航", re.IGNORECASE)
+_SEPARATOR_CHARS = " »>›/|\\•·→:-–—"
+_SPLIT = re.compile(r"\s+[»>›/|\\•·→]\s+|\s*[>›→]\s*|^\s*[»>›/|\\•·→]\s*|\s*[»>›/|\\•·→]\s*$")
+# "You are here" labels in the languages of the network, with or without their colon.
+_LABEL = re.compile(
+    r"^(?:vous [eê]tes ici|you are here|sie (?:sind|befinden sich) hier|est[aá]s en|"
+    r"usted est[aá] aqu[ií]|voc[eê] est[aá] aqui|siete qui|sei qui|вы здесь|当前位置|當前位置|"
+    r"您的位置|您现在的位置|现在位置|أنت هنا|موقعك|fil d['’]ariane|breadcrumbs?)\s*[:：]?\s*",
+    re.IGNORECASE,
+)
+_MAX_ITEM = 80
+_MAX_ITEMS = 12
+
+
+def _from_jsonld(doc: HtmlElement) -> list[str]:
+    for obj in jsonld(doc):
+        if "BreadcrumbList" not in types(obj):
+            continue
+        items = obj.get("itemListElement")
+        if not isinstance(items, list):
+            continue
+        ordered = sorted(
+            (i for i in items if isinstance(i, dict)), key=lambda i: _position(i.get("position"))
+        )
+        names = [norm(str(_name(i) or "")) for i in ordered]
+        if any(names):
+            return names
+    return []
+
+
+def _position(value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def _name(item: dict[str, Any]) -> Any:
+    if item.get("name"):
+        return item["name"]
+    inner = item.get("item")
+    return inner.get("name") if isinstance(inner, dict) else None
+
+
+def _from_microdata(doc: HtmlElement) -> list[str]:
+    for el in doc.iter():
+        if not isinstance(el.tag, str) or "BreadcrumbList" not in (el.get("itemtype") or ""):
+            continue
+        names = [
+            text_of(n) for n in el.iter()
+            if isinstance(n.tag, str) and n.get("itemprop") == "name"
+        ]
+        if any(names):
+            return names
+    return []
+
+
+def _containers(doc: HtmlElement) -> tuple[list[HtmlElement], list[HtmlElement]]:
+    strong: list[HtmlElement] = []
+    weak: list[HtmlElement] = []
+    for el in doc.iter():
+        if not isinstance(el.tag, str) or el.tag in ("html", "body", "head", "script", "a"):
+            continue
+        label = el.get("aria-label") or ""
+        names = tokens(el)
+        if _NOT_TRAIL.search(names):
+            continue
+        if (label and _ARIA_TRAIL.search(label)) or _TRAIL_CLASS.search(names):
+            found = strong
+        elif _TRAIL_CLASS_WEAK.search(names):
+            found = weak
+        else:
+            continue
+        if not any(a in found for a in el.iterancestors()):
+            found.append(el)
+    return strong, weak
+
+
+def _items(box: HtmlElement) -> list[str]:
+    """Top-level <li> texts; else each link, and text between links split at separators."""
+    lis = [li for li in box.iter("li") if not any(a.tag == "li" for a in _between(li, box))]
+    if lis:
+        return [text_of(li) for li in lis]
+    items: list[str] = []
+    text_parts: list[str] = []
+
+    def flush_text() -> None:
+        items.extend(_SPLIT.split(norm("".join(text_parts))))
+        text_parts.clear()
+
+    walker = box.iter()
+    next(walker)
+    text_parts.append(box.text or "")
+    links = [a for a in box.iter("a")]
+    covered: set[HtmlElement] = set()
+    for el in walker:
+        if el in covered or not isinstance(el.tag, str):
+            if el not in covered:
+                text_parts.append(el.tail or "")
+            continue
+        if el.tag == "a":
+            flush_text()
+            items.append(text_of(el))
+            covered.update(el.iterdescendants())
+        elif el.tag in ("script", "style"):
+            covered.update(el.iterdescendants())
+        else:
+            text_parts.append(el.text or "")
+        text_parts.append(el.tail or "")
+    flush_text()
+    # Icons' letters ("i") and comment counts ("27") sit among a trail's links: not crumbs.
+    items = [i for i in items if len(norm(i)) > 1 and not norm(i).isdigit()]
+    return items if links else _SPLIT.split(text_of(box))
+
+
+def _between(el: HtmlElement, box: HtmlElement) -> list[HtmlElement]:
+    out: list[HtmlElement] = []
+    for anc in el.iterancestors():
+        if anc is box:
+            return out
+        out.append(anc)
+    return out
+
+
+def _clean(items: list[str], title: str | None) -> list[str]:
+    cleaned: list[str] = []
+    for item in items:
+        item = norm(item)
+        if not cleaned:
+            item = _LABEL.sub("", item)
+        item = _strip_separators(item)
+        if not item:
+            continue
+        cleaned.append(item)
+    while cleaned and cleaned[0].endswith((":", "：")):
+        cleaned.pop(0)
+    if cleaned and title:
+        last, key = squash(cleaned[-1]), squash(title)
+        stem = squash(cleaned[-1].rstrip(".… "))
+        if last == key or (len(stem) >= 8 and key.startswith(stem)):
+            cleaned.pop()
+    return cleaned
+
+
+def _strip_separators(item: str) -> str:
+    item = item.strip(_SEPARATOR_CHARS.replace("»", ""))
+    if item.startswith("»") or (item.endswith("»") and "«" not in item):
+        item = item.strip("» ")
+    return item
+
+
+def _plausible(items: list[str]) -> bool:
+    return 0 < len(items) <= _MAX_ITEMS and all(len(i) <= _MAX_ITEM for i in items)
+
+
+def _link_trail(doc: HtmlElement, url: str) -> list[str]:
+    """A paragraph or div of links from the home page separated by », >, › or /."""
+    for el in doc.iter("p", "div", "span", "nav"):
+        links = [c for c in el if isinstance(c.tag, str) and c.tag == "a"]
+        if len(links) < 2 or len(links) != len(el.findall(".//a")):
+            continue
+        href = links[0].get("href") or ""
+        parts = urlsplit(href)
+        if parts.path not in ("", "/", "/index.html", "/index.php") or parts.query:
+            continue
+        if parts.netloc and parts.netloc.lower() != urlsplit(url).netloc.lower():
+            continue  # the home page of another site: a network menu, not a trail
+        between = " ".join(norm(c.tail) for c in links[:-1])
+        if not between or any(ch.isalnum() for ch in between):
+            continue
+        if all(s in _SEPARATOR_CHARS for s in between.replace(" ", "")):
+            return _items(el)
+    return []
+
+
+def find_breadcrumb(
+    doc: HtmlElement, title: str | None, chosen: HtmlElement | None = None, url: str = ""
+) -> list[str]:
+    """The trail above the page: a profile's element, markup, JSON-LD, microdata, link trail."""
+    if chosen is not None:
+        return _clean(_items(chosen), title)
+    strong, weak = _containers(doc)
+    for box in strong + weak:
+        items = _clean(_items(box), title)
+        if _plausible(items):
+            return items
+    if strong:
+        return []  # an explicit breadcrumb holding only a home icon and the title
+    for found in (_from_jsonld(doc), _from_microdata(doc), _link_trail(doc, url)):
+        items = _clean(found, title)
+        if _plausible(items):
+            return items
+    return []

@@ -1,0 +1,227 @@
+"""Finding the main content: boilerplate marking and a readability-style paragraph score.
+
+One iterative pass over the body measures every element (text, link text, paragraph score);
+the element that collects the most paragraph score wins, then grows to take in the article's
+own title and lead when they sit just outside it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from .dom import HEADINGS, NON_TEXT, HtmlElement, tokens
+
+# Class or id words that never wrap an article: drop these subtrees wherever they are.
+STRONG = re.compile(
+    r"(?:^|[\s_-])(?:comments?|commentaires?|forum|reactions?|share|sharing|partage|partager|"
+    r"social|socials|sociaux|related|similar|recommend\w*|newsletter|subscribe|abonnement|"
+    r"cookies?|cookie-banner|breadcrumbs?|ariane|hierarchie|pagination|pager|skiplinks?|"
+    r"skip|sidebar|widgets?|promo|advert\w*|ads|login|connexion|search|recherche|rss|tags|"
+    r"mots|motscles|keywords|toolbar|outils|caption|captions|credits?|legende|modal|popup|"
+    r"sr-only-focusable|print|imprimer|lesplus|most-read|plus-lus|teasers?|cta|paywall|"
+    r"documents_joints|spip_doc|traductions|tradlang|font-tools|back-to-top|postscriptum|"
+    r"ps|notes|accordion|author-bio|pourciter|infobox|contact|kontakt|rueckfrage\w*)(?:$|[\s_-])"
+)
+# Words that mark page furniture but sometimes wrap the whole page: dropped only when they
+# hold less than half of the document's prose.
+_WEAK = re.compile(
+    r"(?:^|[\s_-])(?:header|entete|masthead|nav|navbar|navigation|menu|footer|pied|aside|"
+    r"extra|secondary|top|bottom|banner|overlay|toggler|wrapper-nav)(?:$|[\s_-])"
+)
+_WEAK_TAGS = frozenset({"nav", "aside", "footer", "header", "form", "menu"})
+_PARAGRAPHS = frozenset({"p", "pre", "blockquote", "td", "dd"})
+# Screen-reader-only text: announced, never shown, so not a visible heading or title.
+HIDDEN_CLASS = re.compile(
+    r"visually-?hidden|sr-only|screen-reader|element-invisible|is-aural|(?:^|\s)hidden(?:$|\s)"
+)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+
+
+@dataclass
+class Measures:
+    """What one pass over the document learned about each element."""
+
+    text: dict[HtmlElement, int] = field(default_factory=dict)
+    links: dict[HtmlElement, int] = field(default_factory=dict)
+    score: dict[HtmlElement, float] = field(default_factory=dict)
+    skip: set[HtmlElement] = field(default_factory=set)
+
+
+def is_hidden(el: HtmlElement) -> bool:
+    if el.get("hidden") is not None or el.get("aria-hidden") == "true":
+        return True
+    style = el.get("style")
+    return bool(style and _HIDDEN_STYLE.search(style))
+
+
+def measure(body: HtmlElement) -> Measures:
+    """Text and link-text lengths of every element, and the subtrees that are boilerplate."""
+    m = Measures()
+    stack: list[list[int]] = []  # [text, link text] per open element
+    in_link = 0
+    candidates: list[HtmlElement] = []
+    walker = etree.iterwalk(body, events=("start", "end"))
+    for event, el in walker:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if event == "start":
+            if not tag or tag in NON_TEXT:
+                walker.skip_subtree()
+                stack.append([0, 0])
+                continue
+            stack.append([0, 0])
+            if tag == "a":
+                in_link += 1
+            n = len(el.text.strip()) if el.text else 0
+            stack[-1][0] += n
+            if in_link:
+                stack[-1][1] += n
+            continue
+        counts = stack.pop()
+        if tag == "a":
+            in_link -= 1
+        if tag and tag not in NON_TEXT:
+            m.text[el] = counts[0]
+            m.links[el] = counts[1]
+            if tag in _WEAK_TAGS or STRONG.search(tokens(el)) or _WEAK.search(tokens(el)):
+                candidates.append(el)
+            elif is_hidden(el) and tag not in HEADINGS:
+                m.skip.add(el)
+        if stack:
+            stack[-1][0] += counts[0]
+            stack[-1][1] += counts[1]
+            n = len(el.tail.strip()) if el.tail else 0
+            stack[-1][0] += n
+            if in_link:
+                stack[-1][1] += n
+    total = max(m.text.get(body, 0) - m.links.get(body, 0), 1)
+    for el in candidates:
+        own = m.text[el] - m.links[el]
+        if STRONG.search(tokens(el)) and not (
+            el.tag in ("body", "main", "article") or own > 0.6 * total
+        ) or own < 0.5 * total:
+            m.skip.add(el)
+    _score(body, m)
+    return m
+
+
+def _score(body: HtmlElement, m: Measures) -> None:
+    walker = etree.iterwalk(body, events=("start",))
+    for _, el in walker:
+        if el in m.skip:
+            walker.skip_subtree()
+            continue
+        tag = el.tag
+        if tag not in _PARAGRAPHS and not (tag == "div" and el.text and len(el.text.strip()) > 80):
+            continue
+        own = m.text.get(el, 0) - m.links.get(el, 0)
+        if own < 25:
+            continue
+        points = 1.0 + min(own / 100.0, 3.0) + _commas(el)
+        parent = el.getparent()
+        if parent is not None:
+            m.score[parent] = m.score.get(parent, 0.0) + points
+            grand = parent.getparent()
+            if grand is not None:
+                m.score[grand] = m.score.get(grand, 0.0) + points / 2
+
+
+def _commas(el: HtmlElement) -> float:
+    text = el.text or ""
+    return float(min(text.count(",") + text.count("،") + text.count("，") + text.count("、"), 5))
+
+
+def link_density(el: HtmlElement, m: Measures) -> float:
+    text = m.text.get(el, 0)
+    return m.links.get(el, 0) / text if text else 1.0
+
+
+def choose_main(
+    body: HtmlElement, m: Measures, title_el: HtmlElement | None
+) -> tuple[HtmlElement, HtmlElement] | None:
+    """(container, last): the article runs inside container from its title to the end of last.
+
+    None when the page has no prose at all.
+    """
+    best: HtmlElement | None = None
+    best_score = 0.0
+    near_title: set[HtmlElement] = set()
+    if title_el is not None:
+        # The article's prose shares a container with its title below the page shell.
+        near_title = {a for a in title_el.iterancestors() if a.tag not in ("html", "body")}
+    for el, score in m.score.items():
+        adjusted = score * (1.0 - link_density(el, m))
+        if near_title and el not in near_title and not any(
+            a in near_title for a in el.iterancestors()
+        ):
+            adjusted *= 0.4
+        if adjusted > best_score:
+            best, best_score = el, adjusted
+    if best is None:
+        return None
+    best = _with_siblings(best, m, best_score)
+    if title_el is not None:
+        container = _with_title(best, title_el, m)
+        return container, _branch(container, best)
+    return best, best
+
+
+def _with_siblings(best: HtmlElement, m: Measures, best_score: float) -> HtmlElement:
+    """Climb to the parent when a sibling holds prose of comparable weight (split articles)."""
+    parent = best.getparent()
+    if parent is None or parent.tag in ("html", "body"):
+        return best
+    for sib in parent:
+        if sib is best or sib in m.skip or not isinstance(sib.tag, str):
+            continue
+        score = m.score.get(sib, 0.0) * (1.0 - link_density(sib, m))
+        if score >= max(3.0, 0.2 * best_score):
+            return parent
+    return best
+
+
+def _with_title(best: HtmlElement, title_el: HtmlElement, m: Measures) -> HtmlElement:
+    """Take in the title's container when it adds little text: the lead usually sits there."""
+    if any(a is best for a in title_el.iterancestors()):
+        return best
+    own = m.text.get(best, 0) - m.links.get(best, 0)
+    title_anc = {id(a): a for a in title_el.iterancestors()}
+    extra = 0
+    child = best
+    for anc in best.iterancestors():
+        if anc.tag in ("html", "body"):
+            return best
+        # Text the climb would add: siblings on the way up, boilerplate left out.
+        for sib in anc:
+            if sib is not child and isinstance(sib.tag, str) and sib not in m.skip:
+                extra += m.text.get(sib, 0) - m.links.get(sib, 0)
+        child = anc
+        if extra > 0.5 * own + 400:
+            return best
+        if id(anc) in title_anc:
+            return anc if _index_of(anc, title_el) < _index_of(anc, best) else best
+    return best
+
+
+def _branch(container: HtmlElement, el: HtmlElement) -> HtmlElement:
+    """The child of container that holds el (el itself when container is el)."""
+    if container is el:
+        return el
+    child = el
+    for anc in el.iterancestors():
+        if anc is container:
+            return child
+        child = anc
+    return el
+
+
+def _index_of(parent: HtmlElement, el: HtmlElement) -> int:
+    """Position among parent's children of the child that holds el."""
+    child = el
+    for anc in el.iterancestors():
+        if anc is parent:
+            return parent.index(child)
+        child = anc
+    return -1

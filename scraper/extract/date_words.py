@@ -1,0 +1,310 @@
+"""Month names and date labels per language, as data for `scraper.extract.dates`.
+
+Words are written as the languages write them; `dates.fold` lowercases them and strips
+diacritics at import, so "août", "aout" and "AOÛT" all match. Genitive forms (Russian
+"июля", Polish "lipca", Czech "července") are listed beside the nominative because day-month
+dates use them. Abbreviations are listed without their final dot: the patterns allow one.
+"""
+
+from __future__ import annotations
+
+# language -> {month number: words}
+MONTHS: dict[str, dict[int, tuple[str, ...]]] = {
+    "fr": {
+        1: ("janvier", "janv"), 2: ("février", "févr", "fév"), 3: ("mars",),
+        4: ("avril", "avr"), 5: ("mai",), 6: ("juin",), 7: ("juillet", "juil"),
+        8: ("août",), 9: ("septembre", "sept"), 10: ("octobre", "oct"),
+        11: ("novembre", "nov"), 12: ("décembre", "déc"),
+    },
+    "en": {
+        1: ("january", "jan"), 2: ("february", "feb"), 3: ("march", "mar"),
+        4: ("april", "apr"), 5: ("may",), 6: ("june", "jun"), 7: ("july", "jul"),
+        8: ("august", "aug"), 9: ("september", "sept", "sep"), 10: ("october", "oct"),
+        11: ("november", "nov"), 12: ("december", "dec"),
+    },
+    "es": {
+        1: ("enero", "ene"), 2: ("febrero", "feb"), 3: ("marzo", "mar"), 4: ("abril", "abr"),
+        5: ("mayo", "may"), 6: ("junio", "jun"), 7: ("julio", "jul"), 8: ("agosto", "ago"),
+        9: ("septiembre", "setiembre", "sept", "sep"), 10: ("octubre", "oct"),
+        11: ("noviembre", "nov"), 12: ("diciembre", "dic"),
+    },
+    "pt": {
+        1: ("janeiro", "jan"), 2: ("fevereiro", "fev"), 3: ("março", "mar"),
+        4: ("abril", "abr"), 5: ("maio", "mai"), 6: ("junho", "jun"), 7: ("julho", "jul"),
+        8: ("agosto", "ago"), 9: ("setembro", "set"), 10: ("outubro", "out"),
+        11: ("novembro", "nov"), 12: ("dezembro", "dez"),
+    },
+    "it": {
+        1: ("gennaio", "gen"), 2: ("febbraio", "feb"), 3: ("marzo", "mar"),
+        4: ("aprile", "apr"), 5: ("maggio", "mag"), 6: ("giugno", "giu"),
+        7: ("luglio", "lug"), 8: ("agosto", "ago"), 9: ("settembre", "set"),
+        10: ("ottobre", "ott"), 11: ("novembre", "nov"), 12: ("dicembre", "dic"),
+    },
+    "de": {
+        1: ("januar", "jänner", "jan"), 2: ("februar", "feber", "feb"), 3: ("märz", "mär", "mrz"),
+        4: ("april", "apr"), 5: ("mai",), 6: ("juni", "jun"), 7: ("juli", "jul"),
+        8: ("august", "aug"), 9: ("september", "sept", "sep"), 10: ("oktober", "okt"),
+        11: ("november", "nov"), 12: ("dezember", "dez"),
+    },
+    "nl": {
+        1: ("januari", "jan"), 2: ("februari", "feb"), 3: ("maart", "mrt"), 4: ("april", "apr"),
+        5: ("mei",), 6: ("juni", "jun"), 7: ("juli", "jul"), 8: ("augustus", "aug"),
+        9: ("september", "sep"), 10: ("oktober", "okt"), 11: ("november", "nov"),
+        12: ("december", "dec"),
+    },
+    "sv": {
+        1: ("januari",), 2: ("februari",), 3: ("mars",), 4: ("april",), 5: ("maj",),
+        6: ("juni",), 7: ("juli",), 8: ("augusti",), 9: ("september",), 10: ("oktober",),
+        11: ("november",), 12: ("december",),
+    },
+    "da": {
+        1: ("januar",), 2: ("februar",), 3: ("marts",), 4: ("april",), 5: ("maj",),
+        6: ("juni",), 7: ("juli",), 8: ("august",), 9: ("september",), 10: ("oktober",),
+        11: ("november",), 12: ("december",),
+    },
+    "ro": {
+        1: ("ianuarie",), 2: ("februarie",), 3: ("martie",), 4: ("aprilie",), 5: ("mai",),
+        6: ("iunie",), 7: ("iulie",), 8: ("august",), 9: ("septembrie",), 10: ("octombrie",),
+        11: ("noiembrie",), 12: ("decembrie",),
+    },
+    "id": {
+        1: ("januari",), 2: ("februari",), 3: ("maret",), 4: ("april",), 5: ("mei",),
+        6: ("juni",), 7: ("juli",), 8: ("agustus",), 9: ("september",), 10: ("oktober",),
+        11: ("november",), 12: ("desember",),
+    },
+    "pl": {
+        1: ("stycznia", "styczeń"), 2: ("lutego", "luty"), 3: ("marca", "marzec"),
+        4: ("kwietnia", "kwiecień"), 5: ("maja", "maj"), 6: ("czerwca", "czerwiec"),
+        7: ("lipca", "lipiec"), 8: ("sierpnia", "sierpień"), 9: ("września", "wrzesień"),
+        10: ("października", "październik"), 11: ("listopada", "listopad"),
+        12: ("grudnia", "grudzień"),
+    },
+    "cs": {
+        1: ("ledna", "leden"), 2: ("února", "únor"), 3: ("března", "březen"),
+        4: ("dubna", "duben"), 5: ("května", "květen"), 6: ("června", "červen"),
+        7: ("července", "červenec"), 8: ("srpna", "srpen"), 9: ("září",),
+        10: ("října", "říjen"), 11: ("listopadu",), 12: ("prosince", "prosinec"),
+    },
+    "tr": {
+        1: ("ocak",), 2: ("şubat",), 3: ("mart",), 4: ("nisan",), 5: ("mayıs",),
+        6: ("haziran",), 7: ("temmuz",), 8: ("ağustos",), 9: ("eylül",), 10: ("ekim",),
+        11: ("kasım",), 12: ("aralık",),
+    },
+    "ru": {
+        1: ("января", "январь", "янв"), 2: ("февраля", "февраль", "фев"),
+        3: ("марта", "март", "мар"), 4: ("апреля", "апрель", "апр"), 5: ("мая", "май"),
+        6: ("июня", "июнь", "июн"), 7: ("июля", "июль", "июл"), 8: ("августа", "август", "авг"),
+        9: ("сентября", "сентябрь", "сент", "сен"), 10: ("октября", "октябрь", "окт"),
+        11: ("ноября", "ноябрь", "нояб", "ноя"), 12: ("декабря", "декабрь", "дек"),
+    },
+    "uk": {
+        1: ("січня", "січень"), 2: ("лютого", "лютий"), 3: ("березня", "березень"),
+        4: ("квітня", "квітень"), 5: ("травня", "травень"), 6: ("червня", "червень"),
+        7: ("липня", "липень"), 8: ("серпня", "серпень"), 9: ("вересня", "вересень"),
+        10: ("жовтня", "жовтень"), 11: ("листопада", "листопад"), 12: ("грудня", "грудень"),
+    },
+    "el": {
+        1: ("ιανουαρίου",), 2: ("φεβρουαρίου",), 3: ("μαρτίου",), 4: ("απριλίου",),
+        5: ("μαΐου",), 6: ("ιουνίου",), 7: ("ιουλίου",), 8: ("αυγούστου",),
+        9: ("σεπτεμβρίου",), 10: ("οκτωβρίου",), 11: ("νοεμβρίου",), 12: ("δεκεμβρίου",),
+    },
+    "sr": {
+        1: ("januar", "јануар", "januara", "јануара"), 2: ("februar", "фебруар", "februara", "фебруара"),
+        3: ("mart", "март", "marta", "марта"), 4: ("april", "април", "aprila", "априла"),
+        5: ("maj", "мај", "maja", "маја"), 6: ("jun", "јун", "juna", "јуна"),
+        7: ("jul", "јул", "jula", "јула"), 8: ("avgust", "август", "avgusta", "августа"),
+        9: ("septembar", "септембар", "septembra", "септембра"),
+        10: ("oktobar", "октобар", "oktobra", "октобра"),
+        11: ("novembar", "новембар", "novembra", "новембра"),
+        12: ("decembar", "децембар", "decembra", "децембра"),
+    },
+    "hu": {
+        1: ("január",), 2: ("február",), 3: ("március",), 4: ("április",), 5: ("május",),
+        6: ("június",), 7: ("július",), 8: ("augusztus",), 9: ("szeptember",), 10: ("október",),
+        11: ("november",), 12: ("december",),
+    },
+    # Hebrew writes "in July" as one word (ביולי): both forms are listed.
+    "he": {
+        1: ("ינואר", "בינואר"), 2: ("פברואר", "בפברואר"), 3: ("מרץ", "במרץ"),
+        4: ("אפריל", "באפריל"), 5: ("מאי", "במאי"), 6: ("יוני", "ביוני"), 7: ("יולי", "ביולי"),
+        8: ("אוגוסט", "באוגוסט"), 9: ("ספטמבר", "בספטמבר"), 10: ("אוקטובר", "באוקטובר"),
+        11: ("נובמבר", "בנובמבר"), 12: ("דצמבר", "בדצמבר"),
+    },
+    # Egyptian/Gulf names, Levantine/Iraqi names and Maghreb (French-derived) names.
+    "ar": {
+        1: ("يناير", "كانون الثاني", "جانفي"), 2: ("فبراير", "شباط", "فيفري"),
+        3: ("مارس", "آذار"), 4: ("أبريل", "إبريل", "نيسان", "أفريل"),
+        5: ("مايو", "أيار", "ماي"), 6: ("يونيو", "يونيه", "حزيران", "جوان"),
+        7: ("يوليو", "يوليه", "تموز", "جويلية"), 8: ("أغسطس", "آب", "أوت"),
+        9: ("سبتمبر", "أيلول"), 10: ("أكتوبر", "تشرين الأول"), 11: ("نوفمبر", "تشرين الثاني"),
+        12: ("ديسمبر", "كانون الأول"),
+    },
+    # Gregorian months as Persian writes them; Solar Hijri months are in JALALI_MONTHS.
+    "fa": {
+        1: ("ژانویه",), 2: ("فوریه",), 3: ("مارس",), 4: ("آوریل",), 5: ("مه", "می", "مئی"),
+        6: ("ژوئن",), 7: ("ژوئیه", "جولای"), 8: ("اوت", "آگوست"), 9: ("سپتامبر",),
+        10: ("اکتبر",), 11: ("نوامبر",), 12: ("دسامبر",),
+    },
+}
+
+# Solar Hijri (Iranian) months, converted to the Gregorian calendar by `dates`.
+JALALI_MONTHS: dict[int, tuple[str, ...]] = {
+    1: ("فروردین",), 2: ("اردیبهشت",), 3: ("خرداد",), 4: ("تیر",), 5: ("مرداد", "امرداد"),
+    6: ("شهریور",), 7: ("مهر",), 8: ("آبان",), 9: ("آذر",), 10: ("دی",), 11: ("بهمن",),
+    12: ("اسفند",),
+}
+
+# Japanese eras: first Gregorian year of each.
+JAPANESE_ERAS: dict[str, int] = {"令和": 2019, "平成": 1989, "昭和": 1926}
+
+# Labels that introduce a date. "published" and "modified" are what they say; "asof" labels
+# ("Stand", "as of") date the current text: a modification when the page also states a
+# publication date, else the only date the publisher gives for the page.
+LABELS: dict[str, dict[str, tuple[str, ...]]] = {
+    "fr": {
+        "published": ("publié le", "publié", "publiée le", "date de publication", "mis en ligne le",
+                      "mis en ligne", "posté le", "paru le", "date de parution", "date"),
+        "modified": ("mis à jour le", "mise à jour le", "mis à jour", "mise à jour",
+                     "dernière mise à jour", "dernière modification", "modifié le",
+                     "actualisé le", "date de modification"),
+    },
+    "en": {
+        "published": ("published on", "published", "posted on", "posted", "publication date",
+                      "date published", "first published", "date of publication", "released on",
+                      "date"),
+        "modified": ("last updated on", "last updated", "updated on", "updated", "last modified",
+                     "modified on", "date modified", "last update", "last revised", "revised on"),
+        "asof": ("as of",),
+    },
+    "es": {
+        "published": ("publicado el", "publicado", "publicada el", "fecha de publicación", "fecha"),
+        "modified": ("actualizado el", "actualizado", "actualizada", "última actualización",
+                     "última modificación", "modificado el", "fecha de actualización"),
+    },
+    "pt": {
+        "published": ("publicado em", "publicado", "publicada em", "data de publicação", "data"),
+        "modified": ("atualizado em", "atualizado", "atualizada", "actualizado em",
+                     "última atualização", "última modificação", "modificado em"),
+    },
+    "it": {
+        "published": ("pubblicato il", "pubblicato", "pubblicata il", "data di pubblicazione", "data"),
+        "modified": ("aggiornato il", "aggiornato", "aggiornata", "ultimo aggiornamento",
+                     "ultima modifica", "modificato il"),
+    },
+    "de": {
+        "published": ("veröffentlicht am", "veröffentlicht", "erschienen am", "erstellt am",
+                      "erscheinungsdatum", "veröffentlichungsdatum", "datum"),
+        "modified": ("aktualisiert am", "zuletzt aktualisiert", "aktualisiert", "letzte änderung",
+                     "zuletzt geändert", "geändert am", "letzte aktualisierung"),
+        "asof": ("stand",),
+    },
+    "nl": {
+        "published": ("gepubliceerd op", "gepubliceerd", "geplaatst op", "publicatiedatum"),
+        "modified": ("bijgewerkt op", "bijgewerkt", "laatst gewijzigd", "gewijzigd op",
+                     "laatste wijziging"),
+    },
+    "pl": {
+        "published": ("opublikowano", "data publikacji", "opublikowany"),
+        "modified": ("zaktualizowano", "aktualizacja", "ostatnia modyfikacja",
+                     "data modyfikacji", "zmodyfikowano"),
+    },
+    "tr": {
+        "published": ("yayınlanma tarihi", "yayınlanma", "yayın tarihi", "yayımlanma tarihi",
+                      "yayımlandı", "yayınlandı"),
+        "modified": ("güncelleme tarihi", "son güncelleme", "güncellendi", "güncelleme"),
+    },
+    "ru": {
+        "published": ("опубликовано", "опубликован", "дата публикации", "дата"),
+        "modified": ("обновлено", "обновлен", "изменено", "последнее изменение",
+                     "дата изменения"),
+    },
+    "uk": {
+        "published": ("опубліковано", "дата публікації"),
+        "modified": ("оновлено", "змінено", "остання зміна"),
+    },
+    "sv": {
+        "published": ("publicerad", "publicerat"),
+        "modified": ("uppdaterad", "senast uppdaterad", "senast ändrad"),
+    },
+    "sr": {
+        "published": ("objavljeno", "објављено", "datum objave"),
+        "modified": ("ažurirano", "ажурирано", "poslednja izmena", "последња измена"),
+    },
+    "hu": {
+        "published": ("közzétéve", "megjelent", "publikálva"),
+        "modified": ("frissítve", "utolsó módosítás", "módosítva"),
+    },
+    "he": {
+        "published": ("פורסם", "תאריך פרסום"),
+        "modified": ("עודכן", "עדכון אחרון"),
+    },
+    "vi": {
+        "published": ("ngày đăng", "đăng ngày", "ngày xuất bản"),
+        "modified": ("cập nhật", "ngày cập nhật", "cập nhật lần cuối"),
+    },
+    "ar": {
+        "published": ("نشر في", "نشر بتاريخ", "نشرت في", "تاريخ النشر", "نشر", "التاريخ"),
+        "modified": ("تم التحديث", "آخر تحديث", "تاريخ التحديث", "آخر تعديل", "تم التعديل",
+                     "تحديث"),
+    },
+    "fa": {
+        "published": ("تاریخ انتشار", "منتشر شده در", "تاریخ انتشار:"),
+        "modified": ("آخرین به‌روزرسانی", "آخرین بروزرسانی", "به‌روزرسانی", "آخرین ویرایش"),
+    },
+    "zh": {
+        "published": ("发布时间", "发布日期", "发布于", "發布時間", "發佈時間", "發布日期", "发表于",
+                      "發表於", "发表时间", "发布", "發布", "日期"),
+        "modified": ("更新时间", "更新於", "更新于", "最后更新", "最後更新", "更新日期", "修改时间",
+                     "更新"),
+    },
+    "ja": {
+        "published": ("公開日", "掲載日", "投稿日", "配信日", "公開", "日付"),
+        "modified": ("最終更新日", "最終更新", "更新日", "更新"),
+    },
+    "ko": {
+        "published": ("게시일", "작성일", "등록일", "발행일", "입력"),
+        "modified": ("수정일", "최종 수정", "업데이트", "수정"),
+    },
+}
+
+# Class and id words, matched whole between "-", "_" or spaces (`\w*` ends a word freely).
+# Blocks whose dates are not the page's own: comments, sidebars (SPIP's "extra", WordPress's
+# "secondary"), lists of other articles, sharing and navigation.
+BOILERPLATE_WORDS: tuple[str, ...] = (
+    "comments?", "commentaires?", "forums?", "reply", "replies", "responses?", "disqus",
+    "reactions?", "sidebar", "side", "aside", "secondary", "extra", "related", "similar",
+    "connexes?", "recommend\\w*", "popular", "populaires?", "trending", "latest", "recent",
+    "derniers?", "dernieres?", "teasers?", "teaser-list", "widgets?", "share", "sharing",
+    "partage", "social", "newsletter", "breadcrumbs?", "ariane", "hierarchie", "menu", "navbar",
+    "nav", "navigation", "pagination", "pager", "cookies?", "promo", "ads?", "advert\\w*",
+    "liste-articles", "list-articles", "liste-items", "meme-rubrique", "autres-articles",
+    "more-articles", "read-more", "rubrique-list", "suggestions?", "apercus?", "a-lire",
+    "lire-aussi", "voir-aussi", "see-also", "more-news", "news-feed", "feed", "ticker",
+    "agenda", "pas-manquer", "current-date", "today",
+)
+FOOTER_WORDS: tuple[str, ...] = ("footer", "pied", "pied-page", "bas-page")
+HEADER_WORDS: tuple[str, ...] = ("header", "entete", "banner", "masthead", "topbar", "top-bar")
+# Substrings of class, id or itemprop that mark an element carrying a date ("h-time",
+# "article-main__date", "fecha-articulo", "press_location_time", "info-publi", "-meta").
+DATED_MARKS: tuple[str, ...] = (
+    "date", "time", "datum", "fecha", "publi", "posted", "byline", "dateline", "meta", "info",
+    "timestamp", "created", "zeit",
+)
+
+# <meta name|property|itemprop> keys, lowercased, most trusted first.
+PUBLISHED_META: tuple[str, ...] = (
+    "article:published_time", "og:article:published_time", "datepublished", "publishdate",
+    "publish-date", "publish_date", "pubdate", "dc.date.issued", "dcterms.issued", "dc.date",
+    "dc:date", "dcterms.date", "dcterms.created", "date", "citation_publication_date",
+    "citation_date", "bepress_citation_date", "sailthru.date", "parsely-pub-date",
+    "article.published", "og:published_time",
+)
+MODIFIED_META: tuple[str, ...] = (
+    "article:modified_time", "og:article:modified_time", "og:updated_time", "datemodified",
+    "dc.date.modified", "dcterms.modified", "last-modified", "article.updated", "lastmod",
+)
+# JSON-LD keys that lead to other works (comments, related items), not to the page itself.
+JSON_LD_ELSEWHERE: frozenset[str] = frozenset({
+    "comment", "review", "hasPart", "itemListElement", "mentions", "citation", "subjectOf",
+    "workExample", "potentialAction", "isPartOf",
+})

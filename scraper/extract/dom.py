@@ -1,0 +1,99 @@
+"""Parsing into lxml trees and the small tree helpers every part uses.
+
+Everything here is iterative: pages nested thousands of levels deep must not hit Python's
+recursion limit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+import lxml.html
+from lxml import etree
+from lxml.html import HtmlElement
+
+from .text import norm
+
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ufffe\uffff]")
+# Never text for a reader.
+NON_TEXT = frozenset(
+    {"script", "style", "noscript", "template", "rt", "rp", "svg", "math", "head", "title",
+     "select", "option", "button", "input", "textarea", "iframe", "object", "embed", "canvas"}
+)
+BLOCK = frozenset(
+    {"p", "div", "section", "article", "main", "header", "footer", "aside", "nav", "ul", "ol",
+     "li", "dl", "dt", "dd", "table", "tr", "td", "th", "tbody", "thead", "blockquote", "pre",
+     "figure", "figcaption", "form", "fieldset", "address", "details", "summary", "hr", "br",
+     "h1", "h2", "h3", "h4", "h5", "h6", "center", "body", "hgroup"}
+)
+HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+
+
+def parse(text: str) -> HtmlElement | None:
+    """The document's tree, or None when nothing parses (empty or hopeless input)."""
+    text = _CONTROL.sub("", _XML_DECL.sub("", text, count=1))
+    if not text.strip():
+        return None
+    try:
+        return lxml.html.document_fromstring(text)
+    except (etree.ParserError, ValueError, etree.XMLSyntaxError):
+        return None
+
+
+def tokens(el: HtmlElement) -> str:
+    """The element's class and id as one lower-case string, for pattern tests."""
+    cls = el.get("class") or ""
+    ident = el.get("id") or ""
+    return f"{cls} {ident}".lower() if (cls or ident) else ""
+
+
+def iter_elements(root: HtmlElement) -> Iterator[HtmlElement]:
+    """Every element under root (root included), comments and PIs skipped."""
+    for el in root.iter():
+        if isinstance(el.tag, str):
+            yield el
+
+
+def ancestors(el: HtmlElement) -> Iterator[HtmlElement]:
+    parent = el.getparent()
+    while parent is not None:
+        yield parent
+        parent = parent.getparent()
+
+
+def text_of(el: HtmlElement, skip: Iterable[HtmlElement] = (), *, skip_tags: frozenset[str] = NON_TEXT) -> str:
+    """The rendered text of el, without non-text elements and the given subtrees."""
+    skipped = set(skip)
+    parts: list[str] = []
+    walker = etree.iterwalk(el, events=("start", "end"))
+    for event, node in walker:
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if event == "start":
+            if node is not el and (tag in skip_tags or not tag or node in skipped):
+                walker.skip_subtree()
+                continue
+            if node.text and tag:
+                parts.append(node.text)
+            if tag in BLOCK:
+                parts.append(" ")
+        elif node is not el:
+            if tag in BLOCK:
+                parts.append(" ")
+            if node.tail:
+                parts.append(node.tail)
+    return norm("".join(parts))
+
+
+def first(root: HtmlElement, xpaths: Iterable[etree.XPath]) -> HtmlElement | None:
+    """The first element matched by the first XPath that matches anything."""
+    for xpath in xpaths:
+        try:
+            found = xpath(root)
+        except etree.XPathError:
+            continue
+        for el in found if isinstance(found, list) else ():
+            if isinstance(el, lxml.html.HtmlElement):
+                return el
+    return None

@@ -1,0 +1,193 @@
+"""The main content as sections: headings of the article body and the paragraphs under them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+
+from lxml import etree
+
+from ..models import Section
+from .content import HIDDEN_CLASS
+from .dom import BLOCK, HEADINGS, NON_TEXT, HtmlElement, text_of, tokens
+from .text import norm, squash
+
+# Attachment labels SPIP prints beside a document link: not prose.
+_ATTACHMENT = re.compile(
+    r"^(?:[A-Z]{2,5}|(?:PDF|JPEG|JPG|PNG|GIF|DOC|DOCX|ODT|XLS|XLSX|ZIP|MP3|MP4)\s*[-–—]\s*"
+    r"[\d.,\s]+\s*(?:[kKMG]i?[Bo]|octets|bytes))$"
+)
+
+
+# Captions and credits are not body text; figures hold little else.
+_NOT_BODY = NON_TEXT | {"figure", "figcaption"}
+
+
+# Box titles of page furniture that templates put among the article's headings.
+_BOX_HEADINGS = re.compile(
+    r"^(?:contacts?|kontakt|pressekontakt|presse ?kontakt|rückfragehinweis|contact presse|"
+    r"à lire aussi|a lire aussi|lire aussi|voir aussi|dans la même rubrique|sur le même sujet|"
+    r"du même auteur|les plus lus|articles? les plus lus|most read|related( articles)?|"
+    r"read more|see also|share( this)?( article)?|partager( cet article)?|mots-clés|tags|"
+    r"commentaires?|comments?|notes?|pour citer cet article|aller plus loin|nota bene|"
+    r"weitere informationen|mehr zum thema|das könnte sie auch interessieren|"
+    r"leer más|noticias relacionadas|te puede interesar|相关新闻|相关阅读|関連ニュース|"
+    r"читайте также|اقرأ أيضا|اقرأ أيضاً)\b",
+    re.IGNORECASE,
+)
+# "More" links that end a teaser box.
+_MORE = re.compile(
+    r"^(?:mehr|more|read more|en savoir plus|lire la suite|plus|suite|leer más|ver más|"
+    r"подробнее|المزيد|更多)\W*$",
+    re.IGNORECASE,
+)
+
+
+class _Para:
+    __slots__ = ("links", "parts")
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.links = 0
+
+
+def _level(el: HtmlElement) -> int | None:
+    if el.tag in HEADINGS:
+        return HEADINGS[str(el.tag)]
+    if el.get("role") == "heading":
+        try:
+            return max(1, min(6, int(el.get("aria-level") or 2)))
+        except ValueError:
+            return 2
+    return None
+
+
+def blocks(
+    main: HtmlElement,
+    skip: Collection[HtmlElement],
+    title_el: HtmlElement | None,
+    last: HtmlElement | None = None,
+) -> list[tuple[int | None, str, float]]:
+    """(heading level or None for a paragraph, text, link share) in document order.
+
+    The walk starts after title_el when main holds it, and stops at the end of last: what
+    follows the article's prose in a shared container is related links and comments.
+    """
+    out: list[tuple[int | None, str, float]] = []
+    para = _Para()
+    in_link = 0
+
+    def flush() -> None:
+        nonlocal para
+        text = norm("".join(para.parts), keep_nbsp=True)
+        if text and not _ATTACHMENT.match(text):
+            out.append((None, text, min(1.0, para.links / max(len(text), 1))))
+        para = _Para()
+
+    def add(text: str | None) -> None:
+        if text:
+            para.parts.append(text)
+            if in_link:
+                para.links += len(text.strip())
+
+    skipped: set[HtmlElement] = set()
+    walker = etree.iterwalk(main, events=("start", "end"))
+    for event, el in walker:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if event == "start":
+            if el is title_el:
+                flush()
+                out.clear()  # what precedes the title (kickers, labels) is not body
+                walker.skip_subtree()
+                skipped.add(el)
+                continue
+            if el is not main and (not tag or tag in _NOT_BODY or el in skip):
+                walker.skip_subtree()
+                skipped.add(el)
+                continue
+            level = _level(el) if el is not main else None
+            if level is not None:
+                flush()
+                heading = "" if HIDDEN_CLASS.search(tokens(el)) else text_of(el, skip)
+                if heading:
+                    out.append((level, heading, 0.0))
+                walker.skip_subtree()
+                continue
+            if tag == "br":
+                para.parts.append(" ")
+            elif tag in BLOCK:
+                flush()
+            if tag == "a":
+                in_link += 1
+            add(el.text)
+            continue
+        if el is main or el is last:
+            break
+        if el in skipped:
+            skipped.discard(el)
+            add(el.tail)
+            continue
+        if tag == "a":
+            in_link -= 1
+        if (tag in BLOCK and tag != "br") or _level(el) is not None:
+            flush()
+        add(el.tail)
+    flush()
+    return out
+
+
+def build_sections(
+    items: list[tuple[int | None, str, float]], title: str | None
+) -> list[Section]:
+    """Group blocks under their headings; drop link lists and a heading repeating the title."""
+    groups: list[tuple[str | None, int, list[tuple[str, float]]]] = []
+    for level, text, links in items:
+        if level is None:
+            if not groups:
+                groups.append((None, 0, []))
+            groups[-1][2].append((text, links))
+        else:
+            groups.append((text, level, []))
+    # Link-only lines closing the article ("Follow us on Google News") are furniture.
+    while groups and groups[-1][2] and groups[-1][2][-1][1] > 0.9:
+        groups[-1][2].pop()
+    title_key = squash(title or "")
+    sections: list[Section] = []
+    dropping_below: int | None = None
+    for index, (heading, level, paras) in enumerate(groups):
+        if dropping_below is not None:
+            if heading is not None and level <= dropping_below:
+                dropping_below = None
+            else:
+                continue
+        if heading is not None and (
+            heading.endswith((":", "：")) or _BOX_HEADINGS.match(heading)
+        ):
+            dropping_below = level  # a box title ("Pressekontakt:", "À lire aussi"): skip it all
+            continue
+        if paras and paras[-1][1] > 0.9 and _MORE.match(paras[-1][0]):
+            continue  # a teaser: a line of text and a "more" link to another page
+        if heading is not None and title_key and squash(heading) == title_key and not sections:
+            heading = None
+        text_len = sum(len(t) for t, _ in paras)
+        link_len = sum(len(t) * share for t, share in paras)
+        if paras and link_len > 0.6 * text_len:
+            continue  # a list of links under a box title: related articles, not prose
+        if heading is not None and not paras:
+            nxt = groups[index + 1] if index + 1 < len(groups) else None
+            if nxt is None or nxt[0] is None or nxt[1] <= level:
+                continue  # a heading over nothing: a box title whose content we dropped
+        sections.append(
+            Section(heading=heading, level=level, text="\n\n".join(t for t, _ in paras))
+        )
+    return sections
+
+
+def body_text(sections: list[Section]) -> str:
+    parts: list[str] = []
+    for section in sections:
+        if section.heading:
+            parts.append(section.heading)
+        if section.text:
+            parts.append(section.text)
+    return "\n\n".join(parts)

@@ -1,0 +1,38 @@
+"""Text normalisation shared by every part of the extractor."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Invisible format characters that would split words in search and comparisons.
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff\u200e\u200f"))
+_SPACES = re.compile(r"\s+")
+# A lone no-break space is typography (French "volets\u00a0:", "10\u202f000"): kept as written.
+_KEPT = {"\u00a0", "\u202f"}
+
+
+def _space(match: re.Match[str]) -> str:
+    return match.group() if match.group() in _KEPT else " "
+
+
+def norm(text: str | None, *, keep_nbsp: bool = False) -> str:
+    """Collapse every run of whitespace (NBSP, ideographic space, line breaks …) to one space
+    and trim. With `keep_nbsp` (body text), a single no-break space between words stays as
+    French typography writes it; labels (titles, breadcrumbs, headings) never keep one, so
+    that they facet and compare as plain text.
+
+    >>> norm(" a\\u00a0 b\\u00adc\\n")
+    'a bc'
+    >>> norm("deux volets\\u00a0: la formation", keep_nbsp=True)
+    'deux volets\\xa0: la formation'
+    """
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFC", text.translate(_INVISIBLE))
+    return _SPACES.sub(_space if keep_nbsp else " ", text).strip()
+
+
+def squash(text: str) -> str:
+    """A comparison key: case-folded letters and digits only."""
+    return "".join(ch for ch in norm(text).casefold() if ch.isalnum())

@@ -1,0 +1,125 @@
+"""The article's own title: its heading, checked against the <title> and og:title."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+
+from .content import HIDDEN_CLASS as _HIDDEN_CLASS
+from .content import STRONG as _BOX
+from .dom import HtmlElement, text_of, tokens
+from .meta import head_title, jsonld, meta_content
+from .text import norm, squash
+
+_TITLE_CLASS = re.compile(r"title|titre|headline|(?:^|[\s_-])h1(?:$|[\s_-])|heading")
+# Parts of a heading that are not its words: dates, badges, SPIP translation markers.
+_NOT_TITLE_TAGS = frozenset({"time"})
+_LANG_MARKERS = re.compile(r"(?:\s*\[[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?\])+\s*$")
+_SITE_SEPARATORS = re.compile(r"\s+[-|–—:·»]\s+|\s*[|｜]\s*")
+
+
+def _meta_titles(doc: HtmlElement) -> list[str]:
+    titles = [
+        meta_content(doc, "og:title"),
+        meta_content(doc, "twitter:title"),
+        meta_content(doc, "dc.title", "dcterms.title"),
+        head_title(doc),
+    ]
+    for obj in jsonld(doc):
+        headline = obj.get("headline") or None
+        if isinstance(headline, str):
+            titles.append(norm(headline))
+    return [t for t in titles if t]
+
+
+def clean_title(text: str) -> str:
+    """Without trailing SPIP translation markers like "[en] [fr]"."""
+    return norm(_LANG_MARKERS.sub("", text))
+
+
+def _candidates(doc: HtmlElement) -> list[HtmlElement]:
+    found: list[HtmlElement] = []
+    for el in doc.iter("h1", "h2", "div", "span", "p", "header", "strong"):
+        if el.tag in ("h1", "h2") or el.get("role") == "heading" or _TITLE_CLASS.search(tokens(el)):
+            found.append(el)
+    return found
+
+
+def _heading_text(el: HtmlElement, metas: list[str], skip: Collection[HtmlElement]) -> str:
+    drop = [c for c in el.iter() if c.tag in _NOT_TITLE_TAGS]
+    text = clean_title(text_of(el, [*drop, *skip]))
+    keys = [squash(m) for m in metas]
+    if keys and not any(squash(text) in k for k in keys):
+        # A badge or kicker inside the heading ("Abonnés"): drop children the meta titles lack.
+        extra = [
+            c for c in el.iterdescendants()
+            if isinstance(c.tag, str) and squash(c.text_content())
+            and not any(squash(c.text_content()) in k for k in keys)
+        ]
+        trimmed = clean_title(text_of(el, [*drop, *extra, *skip]))
+        if trimmed and any(squash(trimmed) in k for k in keys):
+            return trimmed
+    return text
+
+
+def _match(text: str, metas: list[str]) -> float:
+    key = squash(text)
+    if len(key) < 2:
+        return 0.0
+    best = 0.0
+    for meta in metas:
+        mkey = squash(meta)
+        if key == mkey:
+            return 3.0
+        segments = [squash(s) for s in _SITE_SEPARATORS.split(meta)]
+        if key in segments:
+            best = max(best, 2.5)
+        elif key in mkey and len(key) >= 0.4 * len(mkey):
+            best = max(best, 2.0)
+        elif mkey in key and len(mkey) >= 0.6 * len(key):
+            best = max(best, 1.0)
+    return best
+
+
+def find_title(
+    doc: HtmlElement, skip: Collection[HtmlElement], chosen: HtmlElement | None = None
+) -> tuple[str | None, HtmlElement | None]:
+    """(title text, its element): a profile's chosen element first, else the best heading."""
+    metas = _meta_titles(doc)
+    if chosen is not None:
+        text = _heading_text(chosen, [], ())
+        if text:
+            return text, chosen
+    best: tuple[float, int, HtmlElement, str] | None = None
+    longest = max((len(m) for m in metas), default=0) + 100
+    for order, el in enumerate(_candidates(doc)):
+        if len(el.text_content()) > max(longest, 400):
+            continue  # a container far longer than any title
+        text = _heading_text(el, metas, ())
+        if not text or len(text) > 400:
+            continue
+        score = _match(text, metas)
+        if score == 0.0:
+            continue
+        score += 0.3 if el.tag == "h1" else 0.0
+        if _HIDDEN_CLASS.search(tokens(el)):
+            score -= 2.0  # a screen-reader copy of the <title>, not the visible heading
+        elif any(_BOX.search(tokens(a)) for a in (el, *el.iterancestors())):
+            score -= 2.0  # a share box or related list repeating the <title>
+        elif skip and (el in skip or any(a in skip for a in el.iterancestors())):
+            score -= 0.4  # site branding in the header
+        if best is None or score > best[0]:
+            best = (score, order, el, text)
+    if best is not None:
+        return best[3], best[2]
+    for el in doc.iter("h1"):
+        if el in skip:
+            continue
+        text = _heading_text(el, [], ())
+        if len(text) > 3:
+            return text, el
+    fallback = metas[0] if metas else None
+    if fallback:
+        parts = [p for p in _SITE_SEPARATORS.split(fallback) if p]
+        fallback = max(parts, key=len) if parts else fallback
+    return (clean_title(fallback) or None) if fallback else None, None
