@@ -109,7 +109,7 @@ def load_sites(path: str | Path) -> list[Site]:
     if root is None:
         raise ConfigError(f"{path}: the file is empty; it needs a 'sites:' list")
     if isinstance(root, yaml.MappingNode):
-        entries = dict((k.value, v) for k, v in root.value)
+        entries = {k.value: v for k, v in root.value}
         if "sites" not in entries:
             raise ConfigError(f"{_where(path, root)}: expected a top-level 'sites:' list")
         root = entries["sites"]

@@ -1,0 +1,240 @@
+"""The `embassy-archive` command: the one place that wires `scraper` and `archive`."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import BinaryIO
+from urllib.parse import urlsplit
+
+import click
+from sqlite_utils import Database
+
+from . import __version__
+from .config import ConfigError, load_sites, select_sites
+from .models import Site
+
+# Exit statuses (DESIGN.md); click itself exits 2 on bad usage.
+EXIT_USAGE = 2
+EXIT_LOCKED = 75
+
+
+def fail(message: str, status: int = EXIT_USAGE) -> None:
+    """One clear line on stderr and an exit status: never a traceback for a user's mistake."""
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(status)
+
+
+@contextmanager
+def open_archive(path: str, *, create: bool) -> Iterator[Database]:
+    """The archive database at `path`, its schema applied; exits 2 when it can't be used."""
+    from archive.schema import ensure_schema
+
+    db_path = Path(path)
+    if not create and not db_path.is_file():
+        fail(f"no database at {path} (crawl into it first: embassy-archive crawl … --db {path})")
+    if create and not db_path.parent.is_dir():
+        fail(f"cannot create {path}: folder {db_path.parent} does not exist")
+    try:
+        db = Database(db_path)
+        db.execute("PRAGMA busy_timeout = 10000")
+        ensure_schema(db)
+    except sqlite3.DatabaseError as exc:
+        fail(f"{path} is not an embassy-archive database ({exc})")
+    try:
+        yield db
+    finally:
+        db.close()
+
+
+@click.group()
+@click.version_option(__version__, prog_name="embassy-archive")
+def cli() -> None:
+    """Crawl embassy websites into one SQLite archive and publish it with Datasette.
+
+    Typical use: `embassy-archive crawl --sites sites.yml --db archive.db` (nightly, from cron),
+    then `embassy-archive serve --db archive.db` and open http://127.0.0.1:8001/.
+    """
+
+
+def _seed_site(url: str) -> Site:
+    from .crawl import site_for_url
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise click.BadParameter(f"'{url}' is not an http(s) URL", param_hint="URL")
+    return site_for_url(url)
+
+
+@cli.command()
+@click.argument("urls", nargs=-1, metavar="[URL]...")
+@click.option("--sites", "sites_file", type=click.Path(dir_okay=False), help="Sites file (YAML), e.g. sites.yml.")
+@click.option("--site", "site_names", multiple=True, metavar="NAME", help="Only this site of the sites file (repeatable).")
+@click.option("--db", "db_path", required=True, metavar="PATH", help="Archive database (created if missing).")
+@click.option("--max-pages", type=click.IntRange(min=1), default=5000, show_default=True, help="At most N URLs per site in one crawl.")
+@click.option("--delay", type=click.FloatRange(min=0), default=1.0, show_default=True, help="Seconds between two requests to one host (robots.txt Crawl-delay wins if longer).")
+@click.option("--max-depth", type=click.IntRange(min=0), default=30, show_default=True, help="Link hops from a start URL.")
+@click.option("--quiet", is_flag=True, help="Only the closing summary line.")
+def crawl(
+    urls: tuple[str, ...],
+    sites_file: str | None,
+    site_names: tuple[str, ...],
+    db_path: str,
+    max_pages: int,
+    delay: float,
+    max_depth: int,
+    quiet: bool,
+) -> None:
+    """Crawl the given seed URLs, or the sites of a sites file, into the archive.
+
+    Polite by default (robots.txt, one request per second per host, honest User-Agent).
+    Known pages are re-checked with conditional requests; an interrupted crawl is resumed.
+
+    Exit status: 0 done (page failures are recorded in the database); 2 bad usage or
+    configuration; 3 a site could not be crawled at all; 75 another crawl holds the lock.
+    """
+    import io
+
+    from archive import store
+
+    from . import extract_page
+    from .crawl import CrawlOptions, run_crawl_sync
+    from .http import Politeness
+    from .lock import LockHeld, crawl_lock
+    from .progress import Reporter
+
+    if site_names and not sites_file:
+        raise click.UsageError("--site needs --sites FILE")
+    if not urls and not sites_file:
+        raise click.UsageError("give seed URLs or --sites FILE")
+    sites = [_seed_site(u) for u in urls]
+    if sites_file:
+        try:
+            sites += select_sites(load_sites(sites_file), site_names)
+        except ConfigError as exc:
+            fail(str(exc))
+    with open_archive(db_path, create=True) as db:
+        try:
+            with crawl_lock(db_path):
+                reporter = Reporter(io.StringIO() if quiet else None)
+                result = run_crawl_sync(
+                    db,
+                    store,
+                    sites,
+                    extract_page,
+                    politeness=Politeness(delay=delay),
+                    options=CrawlOptions(max_pages=max_pages, max_depth=max_depth),
+                    reporter=reporter,
+                )
+        except LockHeld as exc:
+            fail(str(exc), EXIT_LOCKED)
+        except KeyboardInterrupt:
+            fail("interrupted; run the same command again to resume this crawl", 130)
+    click.echo(result.summary())
+    sys.exit(result.exit_status)
+
+
+@cli.command()
+@click.argument("file", type=click.File("rb"))
+@click.option("--url", required=True, help="The address the page was saved from (resolves its links).")
+def extract(file: BinaryIO, url: str) -> None:
+    """Print the extraction of one saved HTML page as JSON."""
+    from . import extract_page
+
+    page = extract_page(file.read(), url)
+    click.echo(json.dumps(page.to_dict(), ensure_ascii=False, indent=2))
+
+
+@cli.command()
+@click.option("--db", "db_path", required=True, metavar="PATH", help="Archive database.")
+def reextract(db_path: str) -> None:
+    """Rebuild pages, sections, translations and versions from stored captures, offline."""
+    from archive import store
+
+    from . import extract_page
+    from .lock import LockHeld, crawl_lock
+
+    with open_archive(db_path, create=False) as db:
+        try:
+            with crawl_lock(db_path):
+                counts = store.reextract(
+                    db, lambda body, url, ctype: extract_page(body, url, content_type=ctype)
+                )
+        except LockHeld as exc:
+            fail(str(exc), EXIT_LOCKED)
+    click.echo("reextract: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+
+
+@cli.command()
+@click.option("--db", "db_path", required=True, metavar="PATH", help="Archive database.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True)
+def serve(db_path: str, host: str, port: int) -> None:
+    """Serve the archive read-only with Datasette at http://HOST:PORT/."""
+    from archive.publish import serve as serve_datasette
+
+    with open_archive(db_path, create=False):
+        pass  # checks the file and brings an older schema up to date before serving
+    click.echo(f"Serving {db_path} at http://{host}:{port}/ (Ctrl-C to stop)", err=True)
+    _serve(serve_datasette, db_path, host, port)
+
+
+def _serve(serve_datasette: object, db_path: str, host: str, port: int) -> None:
+    try:
+        serve_datasette(db_path, host=host, port=port)  # type: ignore[operator]
+    except OSError as exc:
+        fail(f"cannot listen on {host}:{port} ({exc.strerror or exc})")
+    except KeyboardInterrupt:
+        pass
+
+
+@cli.command()
+@click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True, help="Datasette's port.")
+@click.option("--db", "db_path", default="demo.db", show_default=True, metavar="PATH")
+@click.option("--pages", type=click.IntRange(min=0), default=0, help="Synthetic articles to add to the sample site.")
+@click.option("--no-serve", is_flag=True, help="Crawl only; do not start Datasette.")
+def demo(port: int, db_path: str, pages: int, no_serve: bool) -> None:
+    """Serve the bundled sample embassy site, crawl it into PATH, then serve Datasette."""
+    from archive import store
+    from archive.publish import serve as serve_datasette
+
+    from . import extract_page
+    from .crawl import CrawlOptions, run_crawl_sync
+    from .http import Politeness
+    from .lock import LockHeld, crawl_lock
+    from .progress import Reporter
+    from .sample_site import serve_sample_site
+
+    with serve_sample_site(pages=pages) as sample, open_archive(db_path, create=True) as db:
+        click.echo(f"Sample embassy site at {sample.url}/ — crawling it into {db_path}", err=True)
+        try:
+            with crawl_lock(db_path):
+                result = run_crawl_sync(
+                    db,
+                    store,
+                    [_seed_site(sample.url + "/")],
+                    extract_page,
+                    # Our own site on loopback: no need to wait between requests.
+                    politeness=Politeness(delay=0.0),
+                    options=CrawlOptions(max_pages=pages + 500),
+                    reporter=Reporter(),
+                )
+        except LockHeld as exc:
+            fail(str(exc), EXIT_LOCKED)
+        click.echo(result.summary(), err=True)
+        if no_serve:
+            return
+        click.echo(f"Open http://127.0.0.1:{port}/ (Ctrl-C to stop)", err=True)
+        _serve(serve_datasette, db_path, "127.0.0.1", port)
+
+
+def main() -> None:
+    cli(prog_name="embassy-archive")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,111 @@
+"""The command line: every command documented, every user mistake one line and status 2."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from scraper.cli import cli
+from scraper.lock import crawl_lock
+
+COMMANDS = ["crawl", "extract", "reextract", "serve", "demo"]
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    """The installed command in a real process, as a user or cron runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "scraper.cli", *args], capture_output=True, text=True, timeout=120
+    )
+
+
+def test_the_group_help_lists_every_command():
+    result = CliRunner().invoke(cli, ["--help"])
+    assert result.exit_code == 0
+    for name in COMMANDS:
+        assert name in result.output
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_each_command_says_what_it_does(name):
+    result = CliRunner().invoke(cli, [name, "--help"])
+    assert result.exit_code == 0
+    first_line = (cli.commands[name].help or "").split("\n")[0].split()
+    assert first_line and " ".join(first_line) in " ".join(result.output.split())
+
+
+def test_readme_documents_every_command():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    for name in COMMANDS:
+        assert f"embassy-archive {name}" in readme or (name == "demo" and "make demo" in readme)
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["crawl", "--db", "x.db"], "give seed URLs or --sites FILE"),
+        (["crawl", "ftp://example.org/", "--db", "x.db"], "not an http(s) URL"),
+        (["crawl", "http://127.0.0.1:9/", "--db", "x.db", "--max-pages", "0"], "--max-pages"),
+        (["crawl", "http://127.0.0.1:9/", "--db", "x.db", "--delay", "-1"], "--delay"),
+        (["crawl", "--site", "ml", "--db", "x.db"], "--site needs --sites"),
+        (["crawl", "--sites", "missing.yml", "--db", "x.db"], "no such file"),
+        (["crawl", "http://127.0.0.1:9/"], "Missing option '--db'"),
+        (["serve", "--db", "missing.db"], "no database at missing.db"),
+        (["reextract", "--db", "missing.db"], "no database at missing.db"),
+        (["serve", "--db", "x.db", "--port", "99999"], "--port"),
+        (["crawl", "http://127.0.0.1:9/", "--db", "no/such/folder/x.db"], "does not exist"),
+        (["frobnicate"], "No such command"),
+    ],
+)
+def test_a_user_mistake_gives_one_line_and_status_2(tmp_path, monkeypatch, args, words):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2, result.output
+    assert words in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_broken_sites_file_names_its_line(tmp_path):
+    sites = tmp_path / "sites.yml"
+    sites.write_text("sites:\n  - name: a\n    hosts: [a.test\n", encoding="utf-8")
+    result = run("crawl", "--sites", str(sites), "--db", str(tmp_path / "a.db"))
+    assert result.returncode == 2
+    assert f"{sites}, line 4: not valid YAML" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_file_that_is_not_a_database_is_refused_without_harm(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_text("my precious notes\n" * 100)
+    result = run("serve", "--db", str(path))
+    assert result.returncode == 2
+    assert "is not an embassy-archive database" in result.stderr
+    assert path.read_text() == "my precious notes\n" * 100
+
+
+def test_a_second_crawl_on_a_locked_database_exits_75(tmp_path):
+    db = tmp_path / "a.db"
+    with crawl_lock(db):
+        result = run("crawl", "http://127.0.0.1:9/", "--db", str(db))
+    assert result.returncode == 75
+    assert result.stderr.strip().count("\n") == 0
+    assert "holds the lock" in result.stderr
+
+
+def test_extract_prints_the_page_as_json(tmp_path):
+    page = tmp_path / "p.html"
+    page.write_text(
+        "<html lang='fr'><body><main><h1>Visas pour la France</h1>"
+        "<p>Les demandes de visa se déposent au centre de Bamako du lundi au jeudi.</p>"
+        "<h2>Pièces à fournir</h2><p>Un passeport valide et une photo récente.</p>"
+        "</main></body></html>",
+        encoding="utf-8",
+    )
+    result = run("extract", str(page), "--url", "https://ml.ambafrance.org/Visas")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["title"] == "Visas pour la France"
+    assert [s["heading"] for s in data["sections"]][-1] == "Pièces à fournir"
+    assert data["language"] == "fr"

@@ -1,0 +1,109 @@
+"""A whole crawl of a hostile server: it finishes, records every failure with its reason, and
+stays polite, as measured from the server's own request log."""
+
+import sqlite_utils
+
+from archive import store
+from archive.schema import ensure_schema
+from scraper import extract_page
+from scraper.crawl import CrawlOptions, run_crawl_sync, site_for_url
+from scraper.http import Politeness
+from scraper.progress import Reporter
+from servers import serve_faults
+
+DELAY = 0.2
+POLITE = Politeness(
+    delay=DELAY,
+    connect_timeout=1.0,
+    read_timeout=0.5,
+    total_timeout=2.0,
+    max_body_bytes=2 * 1024 * 1024,
+    max_retries=2,
+    backoff_base=0.1,
+    max_retry_after=5.0,
+)
+
+
+def crawl(db_path, url):
+    db = sqlite_utils.Database(db_path)
+    ensure_schema(db)
+    import io
+
+    result = run_crawl_sync(
+        db, store, [site_for_url(url)], extract_page,
+        politeness=POLITE, options=CrawlOptions(max_pages=60), reporter=Reporter(io.StringIO()),
+    )
+    return db, result
+
+
+def test_a_crawl_of_a_hostile_server_records_each_failure_and_stays_polite(tmp_path):
+    with serve_faults("127.0.0.2") as canary, serve_faults(
+        slow_seconds=1.5, other_loopback_url=canary.url, ipv6_url="http://[::1]:9"
+    ) as srv:
+        db, result = crawl(tmp_path / "a.db", srv.url + "/")
+        log = list(srv.requests)
+
+    assert result.exit_status == 0, result.summary()
+    errors = {
+        row["url"].removeprefix(srv.url): (row["status"], row["error"])
+        for row in db.query("select url, status, error from captures")
+    }
+    assert errors["/500"][0] == 500
+    assert errors["/503"][0] == 503
+    assert errors["/503-once"] == (200, None)  # Retry-After honoured, then it answered
+    assert errors["/429"] == (200, None)
+    assert errors["/slow"][1] == "timeout"
+    assert errors["/reset"][1] in ("connection reset", "truncated body")
+    assert errors["/truncated"][1] == "truncated body"
+    assert errors["/loop-a"][1] == "redirect loop"
+    assert errors["/chain"][1] == "too many redirects"
+    assert errors["/big"][1] == "too large"
+    assert errors["/bomb"][1] in ("decompression bomb", "too large")
+    assert errors["/to-other-loopback"][1] == "refused address"
+    assert errors["/to-private"][1] == "disallowed by robots.txt"
+
+    # The failures are recorded, the good pages are archived.
+    pages = {r["url"].removeprefix(srv.url) for r in db.query("select url from pages")}
+    assert {"/", "/ok", "/gzip", "/latin1-no-charset", "/wrong-charset"} <= pages
+    [latin1] = db.query("select text from pages where url = ?", [srv.url + "/latin1-no-charset"])
+    assert "Dernière modification" in latin1["text"]
+    [cp1252] = db.query("select text from pages where url = ?", [srv.url + "/wrong-charset"])
+    assert "L’ambassade « ouverte »" in cp1252["text"]
+
+    paths = [path for _, _, path, _ in log]
+    assert not [p for p in paths if p.startswith("/private/")]
+    assert canary.requests == []
+    assert sum(1 for p in paths if p.startswith("/calendar")) <= 2
+
+    # Never faster than one request per DELAY seconds to this host, as the server saw them:
+    # each gap allows for the jitter of a new connection's setup, and every run of ten
+    # requests must span its full ten delays.
+    starts = sorted(t for t, _, path, _ in log if path != "/robots.txt")
+    gaps = [b - a for a, b in zip(starts, starts[1:])]
+    assert len(gaps) > 20
+    assert min(gaps) >= DELAY * 0.8, min(gaps)
+    spans = [starts[i + 10] - starts[i] for i in range(len(starts) - 10)]
+    assert min(spans) >= 10 * DELAY * 0.97, min(spans)
+    assert srv.max_in_flight <= 2
+
+
+def test_a_site_whose_robots_txt_fails_is_not_crawled_and_exits_3(tmp_path):
+    with serve_faults(robots_status=503) as srv:
+        db, result = crawl(tmp_path / "a.db", srv.url + "/")
+        paths = [path for _, _, path, _ in srv.requests]
+    assert result.exit_status == 3
+    assert "robots.txt unavailable" in result.summary()
+    assert set(paths) == {"/robots.txt"}
+
+
+def test_a_site_that_refuses_connections_exits_3_and_says_why(tmp_path):
+    import socket
+
+    with socket.socket() as s:  # a port that nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    db, result = crawl(tmp_path / "a.db", f"http://127.0.0.1:{port}/")
+    assert result.exit_status == 3
+    [row] = db.query("select * from crawls")
+    assert row["status"] == "failed"
+    assert db.execute("select count(*) from captures where error is not null").fetchone()[0] >= 1

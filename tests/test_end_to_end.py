@@ -1,0 +1,154 @@
+"""The whole slice: the sample site on loopback, crawled by the real command into a real SQLite
+file, then read back as rows and through Datasette's JSON and CSV."""
+
+import asyncio
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from click.testing import CliRunner
+
+from archive.publish import make_datasette
+from scraper.cli import cli
+from scraper.sample_site import SampleSite, serve_sample_site
+
+SEED = Path(__file__).resolve().parents[1].parent / "shared" / "seed" / "expected.json"
+
+
+def crawl(url: str, db: Path, *extra: str):
+    result = CliRunner().invoke(cli, ["crawl", url, "--db", str(db), "--delay", "0", *extra])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory):
+    """The sample site, crawled once; the server keeps running for the tests that look at it."""
+    db = tmp_path_factory.mktemp("e2e") / "archive.db"
+    with serve_sample_site() as server:
+        result = crawl(server.url + "/", db)
+        yield server, db, result
+
+
+def rows(db: Path, sql: str, params=()) -> list[dict]:
+    return list(sqlite_utils.Database(db).query(sql, params))
+
+
+def test_the_archive_holds_every_html_page_of_the_sample_site(crawled):
+    server, db, _ = crawled
+    stored = {r["url"] for r in rows(db, "select url from pages")}
+    wanted = {server.url + path for path in SampleSite().html_urls()}
+    assert wanted - stored == set()
+
+
+def test_the_archive_holds_pages_in_at_least_five_languages(crawled):
+    _, db, _ = crawled
+    languages = {r["language"] for r in rows(db, "select distinct language from pages")}
+    assert {"fr", "en", "ar", "zh", "es"} <= languages
+
+
+def test_the_summary_line_counts_what_the_crawl_did(crawled):
+    server, db, result = crawled
+    [crawl_row] = rows(db, "select * from crawls")
+    assert crawl_row["status"] == "done" and crawl_row["finished_at"]
+    # Every HTML page of the site, plus the first page of the agenda.
+    assert crawl_row["new"] == rows(db, "select count(*) as n from pages")[0]["n"]
+    assert crawl_row["new"] == len(SampleSite().html_urls()) + 1
+    assert f"{crawl_row['new']} new" in result.output.splitlines()[-1]
+
+
+@pytest.mark.skipif(not SEED.is_file(), reason="../shared/seed is not beside the repository")
+def test_the_seed_page_rows_hold_exactly_the_expected_extraction(crawled):
+    server, db, _ = crawled
+    want = json.loads(SEED.read_text(encoding="utf-8"))
+    url = server.url + SampleSite().seed_path
+    [page] = rows(db, "select * from pages where url = ?", [url])
+    assert page["title"] == want["title"]
+    assert json.loads(page["breadcrumb"]) == want["breadcrumb"]
+    assert page["language"] == want["language"]
+    assert page["published"] == want["published"]
+    sections = rows(db, "select * from sections where page_url = ? order by position", [url])
+    assert [(s["heading"], s["text"]) for s in sections] == [
+        (s["heading"], "\n\n".join(s["paragraphs"])) for s in want["sections"]
+    ]
+    for boilerplate in want["not_in_body"]:
+        assert all(boilerplate not in s["text"] for s in sections), boilerplate
+        assert boilerplate not in page["text"]
+
+
+def test_translations_link_the_seed_page_to_its_versions(crawled):
+    server, db, _ = crawled
+    url = server.url + SampleSite().seed_path
+    found = {r["language"] for r in rows(db, "select * from translations where page_url = ?", [url])}
+    assert {"en", "ar", "zh"} <= found
+
+
+def test_the_redirected_old_spip_url_lands_on_its_clean_page(crawled):
+    server, db, _ = crawled
+    [capture] = rows(db, "select * from captures where url = ?", [server.url + "/spip.php?article12"])
+    assert capture["status"] == 200 and capture["final_url"] != capture["url"]
+    assert rows(db, "select url from pages where url = ?", [capture["final_url"]])
+
+
+def test_the_pdf_is_a_document_with_type_and_size_not_a_page(crawled):
+    _, db, _ = crawled
+    [doc] = rows(db, "select * from captures where url like '%.pdf'")
+    assert doc["outcome"] == "document"
+    assert doc["content_type"].startswith("application/pdf") and doc["size"] > 0
+    assert not rows(db, "select url from pages where url like '%.pdf'")
+
+
+def test_robots_disallowed_paths_are_never_requested(crawled):
+    server, _, _ = crawled
+    paths = [path for _, method, path, _ in server.requests]
+    assert "/robots.txt" in paths
+    assert not [p for p in paths if p.startswith("/ecrire") or "page=login" in p]
+
+
+def test_the_endless_calendar_is_entered_but_not_walked(crawled):
+    server, db, _ = crawled
+    calendar = [p for _, _, p, _ in server.requests if p.startswith("/agenda")]
+    assert 1 <= len(calendar) <= 2
+
+
+def test_a_broken_link_is_recorded_as_a_failed_capture_with_its_status(crawled):
+    _, db, _ = crawled
+    [broken] = rows(db, "select * from captures where url like '%/Ancien-communique-supprime-3999'")
+    assert (broken["status"], broken["outcome"]) == (404, "failed")
+    # A site without SPIP's sitemap page is not broken: that miss is only skipped.
+    [miss] = rows(db, "select * from captures where url like '%page=sitemap.xml'")
+    assert (miss["status"], miss["outcome"]) == (404, "skipped")
+
+
+def test_the_latin1_page_is_decoded_right(crawled):
+    server, db, _ = crawled
+    [page] = rows(db, "select * from pages where url = ?", [server.url + "/Avis-aux-voyageurs-4131"])
+    assert "é" in page["text"] and "\ufffd" not in page["text"] and "Ã" not in page["text"]
+
+
+def _get(db: Path, path: str):
+    async def go():
+        return await make_datasette(db).client.get(path)
+
+    return asyncio.run(go())
+
+
+def test_datasette_serves_the_pages_as_json(crawled):
+    _, db, _ = crawled
+    response = _get(db, "/archive/pages.json?_shape=array&language=zh&_size=max")
+    assert response.status_code == 200
+    data = response.json()
+    assert data and all(p["language"] == "zh" for p in data)
+    assert any("内部安全服务" in p["title"] for p in data)
+
+
+def test_datasette_streams_every_page_as_csv_with_a_header(crawled):
+    _, db, _ = crawled
+    response = _get(db, "/archive/pages.csv?_stream=on&_size=max")
+    assert response.status_code == 200
+    table = list(csv.DictReader(io.StringIO(response.text.lstrip("\ufeff"))))
+    assert {"url", "title", "language", "published"} <= set(table[0])
+    assert len(table) == rows(db, "select count(*) as n from pages")[0]["n"]
