@@ -358,7 +358,9 @@ class Fetcher:
             if reason is not None:
                 raise _Failure(reason, last, where=current)
             try:
-                answer = await self._with_retries(current, headers if hop == 0 else {})
+                # The validators were stored from the end of the chain last time: every hop
+                # carries them, so an unchanged redirect target still answers 304.
+                answer = await self._with_retries(current, headers)
             except _Failure as failure:
                 raise _Failure(failure.reason, failure.answer or last, where=current) from None
             location = answer.headers.get("location")

@@ -1,0 +1,1 @@
+"""Datasette plugins shipped with the archive; `archive.publish` registers them."""

@@ -1,0 +1,27 @@
+"""Search in every language from Datasette's own search box and from canned queries.
+
+Datasette 0.65 searches a table with `... MATCH escape_fts(:search)`. Our FTS tables index
+normalised text (see `archive.search`), so the query must be normalised the same way: this
+plugin registers its own `escape_fts` *after* Datasette's (trylast), replacing it on every
+connection, plus `fts_query(q)` and `search_snippet(text, q)` for the canned queries.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from datasette import hookimpl
+
+from archive.search import fts_query, snippet
+
+
+def _snippet(text: str | None, query: str | None) -> str:
+    return snippet(text, query)
+
+
+@hookimpl(trylast=True)
+def prepare_connection(conn: sqlite3.Connection, database: str, datasette: Any) -> None:
+    conn.create_function("escape_fts", 1, fts_query, deterministic=True)
+    conn.create_function("fts_query", 1, fts_query, deterministic=True)
+    conn.create_function("search_snippet", 2, _snippet, deterministic=True)

@@ -1,0 +1,81 @@
+"""kill -9 at random moments: the crawl resumes and ends with the archive an uninterrupted
+crawl makes — same URLs, same content hashes, no duplicate rows, a sound database file."""
+
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pytest
+
+from scraper.sample_site import serve_sample_site
+
+pytestmark = pytest.mark.slow
+KILLS = 12
+
+
+def crawl_command(url: str, db) -> list[str]:
+    return [sys.executable, "-m", "scraper.cli", "crawl", url, "--db", str(db), "--delay", "0",
+            "--quiet"]
+
+
+def snapshot(db) -> dict:
+    conn = sqlite3.connect(db)
+    try:
+        one = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
+        return {
+            "integrity": one("pragma integrity_check"),
+            "pages": dict(conn.execute("select url, text from pages")),
+            "sections": one("select count(*) from sections"),
+            "translations": one("select count(*) from translations"),
+            "versions": one("select count(*) from page_versions"),
+            "bodies": {r[0] for r in conn.execute("select sha256 from bodies")},
+            "captured": {r[0] for r in conn.execute("select sha256 from captures where sha256 is not null")},
+            "duplicate_captures": one(
+                "select count(*) from (select crawl_id, url from captures"
+                " group by crawl_id, url having count(*) > 1)"
+            ),
+            "crawls": conn.execute("select status from crawls").fetchall(),
+            "queued": one("select count(*) from frontier where state = 'queued'"),
+        }
+    finally:
+        conn.close()
+
+
+def test_a_crawl_killed_again_and_again_ends_equal_to_an_uninterrupted_one(tmp_path):
+    rng = random.Random(20261128)
+    with serve_sample_site(pages=600) as server:
+        url = server.url + "/"
+        reference = tmp_path / "reference.db"
+        started = time.monotonic()
+        subprocess.run(crawl_command(url, reference), check=True, capture_output=True)
+        whole = time.monotonic() - started
+
+        killed = tmp_path / "killed.db"
+        kills = 0
+        while kills < KILLS:
+            child = subprocess.Popen(crawl_command(url, killed), stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL)
+            # Anywhere from start-up (imports, schema) to a good way into the crawl.
+            time.sleep(rng.uniform(0.05, whole * 0.3))
+            if child.poll() is not None:
+                break  # it finished on its own: no more to interrupt
+            child.send_signal(signal.SIGKILL)
+            child.wait()
+            kills += 1
+        final = subprocess.run(crawl_command(url, killed), capture_output=True, text=True)
+        assert final.returncode == 0, final.stderr
+
+    assert kills >= 10, "the crawl finished before it could be killed often enough"
+    want, got = snapshot(reference), snapshot(killed)
+    assert got["integrity"] == "ok"
+    assert got["pages"] == want["pages"]
+    assert got["sections"] == want["sections"]
+    assert got["translations"] == want["translations"]
+    assert got["versions"] == want["versions"] == len(want["pages"])
+    assert got["bodies"] == want["bodies"] == got["captured"]
+    assert got["duplicate_captures"] == want["duplicate_captures"] == 0
+    assert got["crawls"] == [("done",)]  # every restart resumed the one interrupted crawl
+    assert got["queued"] == 0
