@@ -23,7 +23,7 @@ test: $(STAMP)
 # Scrapy is installed for the crawl benchmark only: it is the reference we measure against.
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet scrapy
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(if $(QUICK),--quick)
 
 lint: $(STAMP)
 	$(BIN)/ruff check scraper archive tests bench

@@ -1,0 +1,41 @@
+"""Run every benchmark and print their tables: `make bench` (or `make bench QUICK=1`).
+
+Each benchmark measures its reference in the same run (trafilatura for extraction, Scrapy for
+crawling, a LIKE scan for search), so the ratios hold on any machine.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+FULL = [
+    ["bench_extract.py"],
+    ["bench_crawl.py", "--pages", "10000", "--memory", "1000,100000"],
+    ["bench_search.py", "--pages", "100000"],
+]
+QUICK = [
+    ["bench_extract.py"],
+    ["bench_crawl.py", "--pages", "1000", "--memory", "500,5000"],
+    ["bench_search.py", "--pages", "5000"],
+]
+
+
+def main() -> int:
+    plan = QUICK if "--quick" in sys.argv[1:] else FULL
+    failed = 0
+    for script, *args in plan:
+        print(f"\n# {script} {' '.join(args)}", flush=True)
+        started = time.monotonic()
+        code = subprocess.call([sys.executable, str(HERE / script), *args])
+        failed += code != 0
+        print(f"({script} took {time.monotonic() - started:.0f} s)", flush=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
