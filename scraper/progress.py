@@ -26,6 +26,7 @@ class Reporter:
         self.log_every = log_every
         self.started = time.monotonic()
         self.per_site: dict[str, Counter[str]] = {}
+        self.finished: set[str] = set()
         self.total: Counter[str] = Counter()
         self._last_draw = 0.0
         self._drawn = False
@@ -55,16 +56,21 @@ class Reporter:
             self._write(f"{_now()} {self.status()}")
 
     def site_finished(self, site: str, note: str | None = None) -> None:
+        self.finished.add(site)
         counts = self.per_site.get(site, Counter())
         line = f"{site}: {_counts(counts)}" + (f" — {note}" if note else "")
         self._write(line if self.tty else f"{_now()} {line}")
 
     def status(self) -> str:
+        """`412 URLs (3.9/s), 2 failed · ml 140 · eg 96 · cn 88 +3 sites`"""
         done = sum(self.total.values())
         rate = done / max(time.monotonic() - self.started, 1e-6)
         failed = sum(self.total[o] for o in FAILED)
-        active = sum(1 for c in self.per_site.values() if c)
-        return f"{done} URLs ({rate:.1f}/s), {failed} failed, {active} sites"
+        active = [s for s in self.per_site if s not in self.finished]
+        shown = " · ".join(f"{s} {sum(self.per_site[s].values())}" for s in active[:3])
+        more = f" +{len(active) - 3} sites" if len(active) > 3 else ""
+        line = f"{done} URLs ({rate:.1f}/s), {failed} failed"
+        return f"{line} · {shown}{more}" if shown else line
 
     def _draw(self) -> None:
         self.stream.write("\r\x1b[K" + self.status())
