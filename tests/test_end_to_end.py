@@ -152,3 +152,56 @@ def test_datasette_streams_every_page_as_csv_with_a_header(crawled):
     table = list(csv.DictReader(io.StringIO(response.text.lstrip("\ufeff"))))
     assert {"url", "title", "language", "published"} <= set(table[0])
     assert len(table) == rows(db, "select count(*) as n from pages")[0]["n"]
+
+
+def _query(db: Path, name: str, **params) -> list[dict]:
+    from urllib.parse import urlencode
+
+    response = _get(db, f"/archive/{name}.json?_shape=array&{urlencode(params)}")
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+@pytest.mark.parametrize(
+    "q, path",
+    [
+        ("securite", "/Le-Service-de-Securite-Interieure"),  # accents folded
+        ("internal security", "/The-Internal-Security-Service"),
+        ("安全", "/Service-de-securite-interieure-zh-4222"),  # inside unspaced Chinese
+        ("دورات تدريبية", "/%D8%AC%D9%87%D8%A7%D8%B2-%D8%A7%D9%84%D8%A3%D9%85%D9%86-%D8%A7%D9%84%D8%AF%D8%A7%D8%AE%D9%84%D9%8A-4212"),
+        ("يُنَظِّمُ", "/%D8%AC%D9%87%D8%A7%D8%B2-%D8%A7%D9%84%D8%A3%D9%85%D9%86-%D8%A7%D9%84%D8%AF%D8%A7%D8%AE%D9%84%D9%8A-4212"),
+        ("cooperacion cultural", "/Encuentro-regional-de-cooperacion-4234"),
+    ],
+)
+def test_the_search_query_finds_crawled_pages_in_every_language(crawled, q, path):
+    server, db, _ = crawled
+    found = [r["url"] for r in _query(db, "search", q=q)]
+    assert server.url + path in found
+
+
+def test_datasettes_own_search_box_folds_accents_on_the_pages_table(crawled):
+    server, db, _ = crawled
+    data = _get(db, "/archive/pages.json?_shape=array&_search=securite+interieure").json()
+    assert server.url + SampleSite().seed_path in [r["url"] for r in data]
+
+
+def test_the_page_with_translations_query_lines_up_the_seed_page_and_its_versions(crawled):
+    server, db, _ = crawled
+    found = _query(db, "page_with_translations", url=server.url + SampleSite().seed_path)
+    assert [r["language"] for r in found if not r["is_translation"]] == ["fr"]
+    translated = {r["language"]: r["title"] for r in found if r["is_translation"]}
+    assert {"en", "ar", "zh"} <= set(translated) and all(translated.values())
+
+
+def test_crawl_health_reports_the_sample_site(crawled):
+    server, db, _ = crawled
+    [row] = _query(db, "crawl_health")
+    assert row["site"] == server.url.removeprefix("http://")
+    assert row["pages"] == rows(db, "select count(*) as n from pages")[0]["n"]
+    assert row["http_errors"] >= 1  # the broken link
+
+
+def test_recently_published_is_newest_first(crawled):
+    _, db, _ = crawled
+    dates = [r["published"] for r in _query(db, "recently_published")]
+    assert dates and dates == sorted(dates, reverse=True)
