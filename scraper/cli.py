@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import socket
 import sqlite3
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
@@ -179,15 +181,24 @@ def serve(db_path: str, host: str, port: int) -> None:
 
     with open_archive(db_path, create=False):
         pass  # checks the file and brings an older schema up to date before serving
-    click.echo(f"Serving {db_path} at http://{host}:{port}/ (Ctrl-C to stop)", err=True)
     _serve(serve_datasette, db_path, host, port)
 
 
-def _serve(serve_datasette: object, db_path: str, host: str, port: int) -> None:
+def _check_port(host: str, port: int) -> None:
+    """A busy port is the user's to fix: say so in one line, before uvicorn's own log."""
     try:
-        serve_datasette(db_path, host=host, port=port)  # type: ignore[operator]
+        with socket.create_server((host, port)):
+            pass
     except OSError as exc:
-        fail(f"cannot listen on {host}:{port} ({exc.strerror or exc})")
+        reason = os.strerror(exc.errno) if exc.errno else str(exc)
+        fail(f"cannot listen on {host}:{port} ({reason})", 1)
+
+
+def _serve(serve_datasette: Callable[..., None], db_path: str, host: str, port: int) -> None:
+    _check_port(host, port)
+    click.echo(f"Serving {db_path} at http://{host}:{port}/ (Ctrl-C to stop)", err=True)
+    try:
+        serve_datasette(db_path, host=host, port=port)
     except KeyboardInterrupt:
         pass
 
@@ -209,6 +220,8 @@ def demo(port: int, db_path: str, pages: int, no_serve: bool) -> None:
     from .progress import Reporter
     from .sample_site import serve_sample_site
 
+    if not no_serve:
+        _check_port("127.0.0.1", port)  # before crawling, not after
     with serve_sample_site(pages=pages) as sample, open_archive(db_path, create=True) as db:
         click.echo(f"Sample embassy site at {sample.url}/ — crawling it into {db_path}", err=True)
         try:
@@ -228,7 +241,6 @@ def demo(port: int, db_path: str, pages: int, no_serve: bool) -> None:
         click.echo(result.summary(), err=True)
         if no_serve:
             return
-        click.echo(f"Open http://127.0.0.1:{port}/ (Ctrl-C to stop)", err=True)
         _serve(serve_datasette, db_path, "127.0.0.1", port)
 
 

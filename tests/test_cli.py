@@ -109,3 +109,16 @@ def test_extract_prints_the_page_as_json(tmp_path):
     assert data["title"] == "Visas pour la France"
     assert [s["heading"] for s in data["sections"]][-1] == "Pièces à fournir"
     assert data["language"] == "fr"
+
+
+@pytest.mark.parametrize("command", ["serve", "demo"])
+def test_a_busy_port_is_one_line_not_a_server_log(tmp_path, command):
+    import socket
+
+    db = tmp_path / "a.db"
+    assert run("crawl", "http://127.0.0.1:9/", "--db", str(db), "--quiet").returncode == 3
+    with socket.create_server(("127.0.0.1", 0)) as busy:
+        port = str(busy.getsockname()[1])
+        result = run(command, "--db", str(db), "--port", port)
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"Error: cannot listen on 127.0.0.1:{port} (Address already in use)"
