@@ -384,9 +384,13 @@ def reextract(db: Database, extract: Callable[[bytes, str, str | None], Page]) -
     conn.execute("INSERT INTO sections_fts(sections_fts) VALUES ('delete-all')")
     for table in ("page_versions", "translations", "sections", "pages"):
         conn.execute(f"DELETE FROM {table}")
+    # A page lives at the end of its redirects (the crawl stores final_url normalised), and
+    # only captures the crawl extracted are pages: not documents, feeds or off-site landings.
     captures = conn.execute(
-        "SELECT id, url, fetched_at, status, content_type, sha256 FROM captures "
-        "ORDER BY url, fetched_at, id"
+        "SELECT id, coalesce(final_url, url) AS page_url, fetched_at, status, content_type, "
+        "sha256 FROM captures "
+        "WHERE outcome IS NULL OR outcome IN ('new', 'changed', 'unchanged', 'not_modified', 'gone', 'failed') "
+        "ORDER BY page_url, fetched_at, id"
     ).fetchall()
     failed = 0
     by_url: dict[str, list[tuple[Any, ...]]] = {}

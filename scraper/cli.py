@@ -162,7 +162,8 @@ def reextract(db_path: str) -> None:
 
     with open_archive(db_path, create=False) as db:
         try:
-            with crawl_lock(db_path):
+            # One transaction: readers see the old archive until the new one is whole.
+            with crawl_lock(db_path), db.conn:
                 counts = store.reextract(
                     db, lambda body, url, ctype: extract_page(body, url, content_type=ctype)
                 )

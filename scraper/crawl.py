@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
@@ -207,12 +207,15 @@ class Crawl:
             # attempt is recorded, and no further URL of the site is taken up.
             self.failed_sites.setdefault(site.name, "robots.txt unavailable")
         page_url = normalize_url(capture.final_url or url) or url
-        if not in_scope(page_url, site.hosts):
-            page_url = url
+        if capture.final_url:
+            # Stored as the crawl sees it, so `reextract` files the page at the same address.
+            capture = replace(capture, final_url=page_url)
         page: Page | None = None
         links: list[str] = []
         outcome = "failed"
-        if capture.status == 304:
+        if capture.status == 200 and not in_scope(page_url, site.hosts):
+            outcome = "skipped"  # redirected off the site: not this site's page
+        elif capture.status == 304:
             outcome = "not_modified"
         elif capture.status == 200 and capture.body is not None and capture.error is None:
             if is_discovery_url(url):

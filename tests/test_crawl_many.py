@@ -1,0 +1,68 @@
+"""Several sites at once, each at its own polite rate; sites from a sites file; reextract."""
+
+import sqlite_utils
+from click.testing import CliRunner
+
+from scraper.cli import cli
+from scraper.sample_site import SampleSite, serve_sample_site
+
+DELAY = 0.15
+
+
+def test_two_sites_are_crawled_at_once_each_at_its_polite_rate(tmp_path):
+    sites = tmp_path / "sites.yml"
+    db = tmp_path / "a.db"
+    with serve_sample_site(host="127.0.0.1") as one, serve_sample_site(host="127.0.0.3") as two:
+        sites.write_text(
+            "sites:\n"
+            f"  - {{name: one, country: Mali, languages: [fr], start_urls: ['{one.url}/']}}\n"
+            f"  - {{name: two, country: Mali, languages: [fr], start_urls: ['{two.url}/']}}\n"
+            f"  - {{name: three, start_urls: ['http://127.0.0.4:9/']}}\n",
+            encoding="utf-8",
+        )
+        result = CliRunner().invoke(cli, [
+            "crawl", "--sites", str(sites), "--site", "one", "--site", "two", "--db", str(db),
+            "--delay", str(DELAY), "--max-pages", "25", "--quiet",
+        ])
+        logs = [one.requests, two.requests]
+    assert result.exit_code == 0, result.output
+    archive = sqlite_utils.Database(db)
+    per_site = dict(archive.execute("select site, count(*) from pages group by site").fetchall())
+    assert set(per_site) == {"one", "two"}  # "three" was not asked for
+    assert all(n >= 15 for n in per_site.values())
+    assert [r["host"] for r in archive.query("select host from sites order by name")] == [
+        one.url.removeprefix("http://"), two.url.removeprefix("http://")
+    ]
+    spans = []
+    for log in logs:
+        starts = sorted(t for t, *_ in log)
+        assert min(b - a for a, b in zip(starts, starts[1:])) >= DELAY * 0.8
+        spans.append((starts[0], starts[-1]))
+    # Crawled at the same time, not one after the other.
+    assert spans[0][0] < spans[1][1] and spans[1][0] < spans[0][1]
+
+
+def test_reextract_rebuilds_what_was_lost_from_the_captures_offline(tmp_path):
+    db = tmp_path / "a.db"
+    with serve_sample_site() as server:
+        assert CliRunner().invoke(
+            cli, ["crawl", server.url + "/", "--db", str(db), "--delay", "0", "--quiet"]
+        ).exit_code == 0
+    # The server is gone: reextract must not need the network.
+    archive = sqlite_utils.Database(db)
+    before = archive.execute("select count(*) from sections").fetchone()[0]
+    pages = sorted(r[0] for r in archive.execute("select url from pages"))
+    versions = archive.execute("select count(*) from page_versions").fetchone()[0]
+    with archive.conn:
+        archive.conn.execute("delete from sections")
+        archive.conn.execute("update pages set title = 'damaged'")
+    result = CliRunner().invoke(cli, ["reextract", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("reextract: ")
+    assert archive.execute("select count(*) from sections").fetchone()[0] == before
+    assert sorted(r[0] for r in archive.execute("select url from pages")) == pages
+    assert archive.execute("select count(*) from page_versions").fetchone()[0] == versions
+    assert archive.execute("select count(*) from pages where title = 'damaged'").fetchone()[0] == 0
+    seed = server.url + SampleSite().seed_path
+    [title] = archive.execute("select title from pages where url = ?", [seed]).fetchone()
+    assert title == "Le Service de Securité Intérieure"
