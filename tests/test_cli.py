@@ -17,7 +17,8 @@ COMMANDS = ["crawl", "extract", "reextract", "serve", "demo"]
 def run(*args: str) -> subprocess.CompletedProcess[str]:
     """The installed command in a real process, as a user or cron runs it."""
     return subprocess.run(
-        [sys.executable, "-m", "scraper.cli", *args], capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "scraper.cli", *args],
+        capture_output=True, text=True, timeout=120, check=False,
     )
 
 

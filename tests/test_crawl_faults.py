@@ -1,7 +1,10 @@
 """A whole crawl of a hostile server: it finishes, records every failure with its reason, and
 stays polite, as measured from the server's own request log."""
 
+import itertools
+
 import sqlite_utils
+from servers import serve_faults
 
 from archive import store
 from archive.schema import ensure_schema
@@ -9,7 +12,6 @@ from scraper import extract_page
 from scraper.crawl import CrawlOptions, run_crawl_sync, site_for_url
 from scraper.http import Politeness
 from scraper.progress import Reporter
-from servers import serve_faults
 
 DELAY = 0.2
 POLITE = Politeness(
@@ -79,7 +81,7 @@ def test_a_crawl_of_a_hostile_server_records_each_failure_and_stays_polite(tmp_p
     # each gap allows for the jitter of a new connection's setup, and every run of ten
     # requests must span its full ten delays.
     starts = sorted(t for t, _, path, _ in log if path != "/robots.txt")
-    gaps = [b - a for a, b in zip(starts, starts[1:])]
+    gaps = [b - a for a, b in itertools.pairwise(starts)]
     assert len(gaps) > 20
     assert min(gaps) >= DELAY * 0.8, min(gaps)
     spans = [starts[i + 10] - starts[i] for i in range(len(starts) - 10)]
@@ -89,7 +91,7 @@ def test_a_crawl_of_a_hostile_server_records_each_failure_and_stays_polite(tmp_p
 
 def test_a_site_whose_robots_txt_fails_is_not_crawled_and_exits_3(tmp_path):
     with serve_faults(robots_status=503) as srv:
-        db, result = crawl(tmp_path / "a.db", srv.url + "/")
+        _db, result = crawl(tmp_path / "a.db", srv.url + "/")
         paths = [path for _, _, path, _ in srv.requests]
     assert result.exit_status == 3
     assert "robots.txt unavailable" in result.summary()

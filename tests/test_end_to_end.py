@@ -51,7 +51,7 @@ def test_the_archive_holds_pages_in_at_least_five_languages(crawled):
 
 
 def test_the_summary_line_counts_what_the_crawl_did(crawled):
-    server, db, result = crawled
+    _server, db, result = crawled
     [crawl_row] = rows(db, "select * from crawls")
     assert crawl_row["status"] == "done" and crawl_row["finished_at"]
     # Every HTML page of the site, plus the first page of the agenda.
@@ -109,7 +109,7 @@ def test_robots_disallowed_paths_are_never_requested(crawled):
 
 
 def test_the_endless_calendar_is_entered_but_not_walked(crawled):
-    server, db, _ = crawled
+    server, _db, _ = crawled
     calendar = [p for _, _, p, _ in server.requests if p.startswith("/agenda")]
     assert 1 <= len(calendar) <= 2
 

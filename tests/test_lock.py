@@ -13,10 +13,8 @@ from scraper.lock import LockHeld, crawl_lock
 
 def test_a_second_holder_is_refused_while_the_first_holds(tmp_path):
     db = tmp_path / "a.db"
-    with crawl_lock(db):
-        with pytest.raises(LockHeld, match=f"pid {os.getpid()}"):
-            with crawl_lock(db):
-                pass
+    with crawl_lock(db), pytest.raises(LockHeld, match=f"pid {os.getpid()}"), crawl_lock(db):
+        pass
     with crawl_lock(db):  # released on exit
         pass
 
@@ -30,9 +28,8 @@ def test_the_lock_dies_with_a_killed_process(tmp_path):
     child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     try:
         assert child.stdout is not None and child.stdout.readline().strip() == "held"
-        with pytest.raises(LockHeld):
-            with crawl_lock(db):
-                pass
+        with pytest.raises(LockHeld), crawl_lock(db):
+            pass
     finally:
         child.send_signal(signal.SIGKILL)
         child.wait()
