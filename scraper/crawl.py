@@ -15,6 +15,7 @@ import asyncio
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
@@ -153,7 +154,10 @@ class Crawl:
 
         async def visit(url: str, depth: int) -> None:
             nonlocal answered
-            capture = await self._visit(site, url, depth)
+            try:
+                capture = await self._visit(site, url, depth)
+            except Exception as exc:  # noqa: BLE001 - a bug on one page must not end the night's crawl
+                capture = self._record_crash(site, url, exc)
             if capture is not None and capture.status is not None:
                 answered += 1
             if url in starts and capture is not None and (
@@ -183,6 +187,16 @@ class Crawl:
                 self.failed_sites[site.name] = start_errors[0]
         note = self.failed_sites.get(site.name)
         self.reporter.site_finished(site.name, f"could not be crawled: {note}" if note else None)
+
+    def _record_crash(self, site: Site, url: str, exc: Exception) -> Capture:
+        """Record a URL whose processing failed in the crawler itself, and go on."""
+        error = f"crawler error: {type(exc).__name__}: {exc}"[:300]
+        capture = Capture(url=url, fetched_at=_now_iso(), error=error)
+        with self.db.conn:
+            self.store.save_capture(self.db, capture, self.crawl_id, "failed")
+            self.store.frontier_done(self.db, self.crawl_id, url, "failed")
+        self.reporter.page(site.name, url, "failed", error)
+        return capture
 
     def _site_aborted(self, site: Site) -> bool:
         return site.name in self.failed_sites
@@ -275,6 +289,10 @@ class Crawl:
             if reason is None or (reason == "calendar" and not in_calendar):
                 out.append((url, depth + 1, source))
         return out
+
+
+def _now_iso() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _forget(in_flight: set[str], url: str, _task: object) -> None:

@@ -68,3 +68,30 @@ def test_reextract_rebuilds_what_was_lost_from_the_captures_offline(tmp_path):
     seed = server.url + SampleSite().seed_path
     [title] = archive.execute("select title from pages where url = ?", [seed]).fetchone()
     assert title == "Le Service de Securité Intérieure"
+
+
+def test_a_page_that_breaks_the_extractor_is_recorded_and_the_crawl_goes_on(tmp_path):
+    import io
+
+    from archive import store
+    from archive.schema import ensure_schema
+    from scraper import extract_page
+    from scraper.crawl import run_crawl_sync, site_for_url
+    from scraper.http import Politeness
+    from scraper.progress import Reporter
+
+    def fragile(body, url, **kw):
+        if url.endswith("/Visa-de-long-sejour-4152"):
+            raise ValueError("boom")
+        return extract_page(body, url, **kw)
+
+    db = sqlite_utils.Database(tmp_path / "a.db")
+    ensure_schema(db)
+    with serve_sample_site() as server:
+        result = run_crawl_sync(db, store, [site_for_url(server.url + "/")], fragile,
+                                politeness=Politeness(delay=0), reporter=Reporter(io.StringIO()))
+    assert result.exit_status == 0
+    [row] = db.query("select * from captures where url like '%/Visa-de-long-sejour-4152'")
+    assert row["outcome"] == "failed" and row["error"] == "crawler error: ValueError: boom"
+    pages = db.execute("select count(*) from pages").fetchone()[0]
+    assert pages == len(SampleSite().html_urls())  # all the others, and the agenda's first page
