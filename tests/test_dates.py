@@ -7,6 +7,8 @@ labels, and a trap that must not produce a date (or must produce the other kind 
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -17,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scraper.extract import date_words
+from scraper.extract.date_scan import _DIGITS, _LETTERS, fold, labelled_dates
 from scraper.extract.dates import extract_dates, find_labelled_dates, parse_date
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -344,3 +347,29 @@ def test_real_pages_get_their_expected_dates(expected_path: Path) -> None:
     published, modified = extract_dates(doc, None, want["language"], want["url"] or "")
     assert (published and published.isoformat(), modified and modified.isoformat()) == (
         want["published"], want["modified"])
+
+
+def _fold_by_definition(text: str) -> str:
+    # fold as specified, one character at a time: the fast version must agree with it.
+    text = unicodedata.normalize("NFKC", text).translate(_LETTERS).translate(_DIGITS).lower()
+    text = "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
+       | st.sampled_from(["Publié le ٤ يوليو ٢٠١١", "Dernière MODIFICATION :\u00a016/11/2017",
+                          "Ngày 4 tháng 7 năm 2011", "2011년 7월 4일", "İstanbul, 4 Temmuz"]))
+def test_fold_agrees_with_its_definition(text: str) -> None:
+    assert fold(text) == _fold_by_definition(text)
+
+
+@pytest.mark.parametrize(("line", "kind"), [
+    ("Dernière modification : 16/11/2017", "modified"),
+    ("republié le 4 juillet 2011", None),  # "publié" inside a word is no label
+    ("发布时间：2019-08-01", "published"),
+    ("Stand: 12.11.2021", "asof"),
+])
+def test_a_label_counts_only_at_a_word_start(line: str, kind: str | None) -> None:
+    found = labelled_dates(line, None)
+    assert [k for k, _ in found][:1] == ([kind] if kind else [])

@@ -6,14 +6,15 @@ import logging
 from collections.abc import Callable
 from datetime import date
 from typing import TypeVar
-from urllib.parse import urldefrag, urljoin
 
 from ..models import Page, Section
 from .breadcrumb import find_breadcrumb
 from .content import Measures, choose_main, measure
 from .decode import decode_html
 from .dom import HtmlElement, first, parse
+from .fallback import TINY_BODY, needs_fallback, trafilatura_sections
 from .language import declared_language, detect_language, translations
+from .links import base_url, links_of
 from .profiles import Compiled, match_profile
 from .sections import blocks, body_text, build_sections
 from .title import find_title
@@ -21,7 +22,6 @@ from .title import find_title
 __all__ = ["extract_page"]
 
 log = logging.getLogger(__name__)
-_NOT_LINKS = ("#", "javascript:", "mailto:", "tel:", "data:")
 T = TypeVar("T")
 
 
@@ -48,35 +48,6 @@ def _dates(
     return extract_dates(doc, main, language, url)
 
 
-def links_of(doc: HtmlElement, base: str) -> list[str]:
-    """Absolute http(s) URLs of every <a href>, in order, deduplicated, fragments dropped."""
-    seen: dict[str, None] = {}
-    done: set[str] = set()
-    for a in doc.iter("a"):
-        href = (a.get("href") or "").strip()
-        if not href or href in done or href.startswith(_NOT_LINKS):
-            continue
-        done.add(href)
-        try:
-            url = urldefrag(urljoin(base, href))[0]
-        except ValueError:
-            continue
-        if url.startswith(("http://", "https://")):
-            seen.setdefault(url, None)
-    return list(seen)
-
-
-def _base(doc: HtmlElement, url: str) -> str:
-    for el in doc.iter("base"):
-        href = el.get("href")
-        if href:
-            try:
-                return urljoin(url, href.strip())
-            except ValueError:
-                break
-    return url
-
-
 def _excluded(main: HtmlElement, profile: Compiled | None, m: Measures) -> set[HtmlElement]:
     skip = set(m.skip)
     if profile is not None:
@@ -86,13 +57,23 @@ def _excluded(main: HtmlElement, profile: Compiled | None, m: Measures) -> set[H
     return skip
 
 
-def extract_page(html: bytes | str, url: str, *, content_type: str | None = None) -> Page:
-    """Title, breadcrumb, sections, dates, language and translations of one HTML page."""
+def extract_page(
+    html: bytes | str,
+    url: str,
+    *,
+    content_type: str | None = None,
+    content_language: str | None = None,
+) -> Page:
+    """Title, breadcrumb, sections, dates, language and translations of one HTML page.
+
+    `content_type` and `content_language` are the HTTP headers of the response, when known:
+    the first may name the charset, the second the language (trusted after `<html lang>`).
+    """
     text = _guard(lambda: decode_html(html, content_type), "")
     doc = _guard(lambda: parse(text), None)
     if doc is None:
         return Page(url=url)
-    base = _guard(lambda: _base(doc, url), url)
+    base = _guard(lambda: base_url(doc, url), url)
     profile = _guard(lambda: match_profile(doc), None)
     name = profile.profile.name if profile else "generic"
     body = doc.find("body")
@@ -117,8 +98,13 @@ def extract_page(html: bytes | str, url: str, *, content_type: str | None = None
     chosen_trail = first(doc, profile.breadcrumb) if profile else None
     breadcrumb: list[str] = _guard(lambda: find_breadcrumb(doc, title, chosen_trail, url), [])
     body_str = body_text(sections)
+    if needs_fallback(body_str, m.text.get(body, 0) - m.links.get(body, 0)):
+        second: list[Section] = _guard(lambda: trafilatura_sections(text, title), [])
+        second_str = body_text(second)
+        if len(second_str) >= TINY_BODY and len(second_str) > 2 * len(body_str):
+            sections, body_str, name = second, second_str, "trafilatura"
 
-    declared = _guard(lambda: declared_language(doc, None), None)
+    declared = _guard(lambda: declared_language(doc, content_language), None)
     detected = _guard(lambda: detect_language(body_str or (title or "")), None)
     language = declared or detected
     no_dates: tuple[date | None, date | None] = (None, None)

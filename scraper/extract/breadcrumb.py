@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -74,6 +75,16 @@ def _from_microdata(doc: HtmlElement) -> list[str]:
     return []
 
 
+@lru_cache(maxsize=4096)
+def _trail_names(names: str) -> str | None:
+    """"not" (comments, footers), "strong", "weak" or None for one element's class and id."""
+    if _NOT_TRAIL.search(names):
+        return "not"
+    if _TRAIL_CLASS.search(names):
+        return "strong"
+    return "weak" if _TRAIL_CLASS_WEAK.search(names) else None
+
+
 def _containers(doc: HtmlElement) -> tuple[list[HtmlElement], list[HtmlElement]]:
     strong: list[HtmlElement] = []
     weak: list[HtmlElement] = []
@@ -82,11 +93,14 @@ def _containers(doc: HtmlElement) -> tuple[list[HtmlElement], list[HtmlElement]]
             continue
         label = el.get("aria-label") or ""
         names = tokens(el)
-        if _NOT_TRAIL.search(names):
+        if not names and not label:
             continue
-        if (label and _ARIA_TRAIL.search(label)) or _TRAIL_CLASS.search(names):
+        kind = _trail_names(names)
+        if kind == "not":
+            continue
+        if (label and _ARIA_TRAIL.search(label)) or kind == "strong":
             found = strong
-        elif _TRAIL_CLASS_WEAK.search(names):
+        elif kind == "weak":
             found = weak
         else:
             continue

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from lxml import etree
 
@@ -50,6 +51,56 @@ class Measures:
     skip: set[HtmlElement] = field(default_factory=set)
 
 
+# Labels of page furniture that templates print as plain text, with no class to name them:
+# a skip-link block ("Accès rapide" over links to #content, #menu …) and the share label under
+# a title ("Partager", "Share", "Compartir"), whose buttons are icons. Compared case-folded,
+# without a trailing colon.
+_SKIP_LABELS = frozenset({
+    "accès rapide", "acces rapide", "quick access", "acceso rápido", "acceso rapido",
+    "liens d'évitement", "liens d’évitement", "skip links", "aller au contenu", "skip to content",
+    "skip to main content", "accesso rapido", "schnellzugriff", "acesso rápido",
+})
+_SHARE_LABELS = frozenset({
+    "partager", "partager cet article", "partager cette page", "share", "share this",
+    "share this article", "share this page", "compartir", "compartir este artículo", "teilen",
+    "seite teilen", "condividi", "compartilhar", "partilhar", "поделиться", "مشاركة", "شارك",
+    "分享", "共有", "공유", "paylaş", "اشتراک گذاری",
+})
+# The line of links to the article's other language versions (read by `language`).
+_VERSION_LABELS = frozenset({
+    "all the versions of this article", "toutes les versions de cet article",
+    "todas las versiones de este artículo", "other languages", "autres langues",
+    "en d'autres langues", "en d’autres langues",
+})
+_LABEL_MAX = max(len(x) for x in _SKIP_LABELS | _SHARE_LABELS | _VERSION_LABELS) + 4
+
+
+def _label_kind(text: str) -> str | None:
+    key = " ".join(text.casefold().split()).rstrip(" :：[")
+    if key in _SKIP_LABELS or key in _VERSION_LABELS:
+        return "skip"
+    return "share" if key in _SHARE_LABELS else None
+
+
+def _label_boxes(labels: list[tuple[HtmlElement, str, int]], m: Measures) -> None:
+    """Skip a furniture label, and its box when the box holds nothing but it and links."""
+    for host, kind, length in labels:
+        box = host
+        parent = host.getparent()
+        if parent is not None and parent.tag not in ("body", "html", "main", "article"):
+            own = m.text.get(parent, 0) - m.links.get(parent, 0)
+            if own <= length + 2 and (kind == "share" or m.links.get(parent, 0) > 0):
+                box = parent
+        m.skip.add(box)
+
+
+@lru_cache(maxsize=4096)
+def furniture(names: str) -> tuple[bool, bool]:
+    """(strong, weak): whether class-and-id words mark boilerplate. Class strings repeat
+    across a site's elements and pages, so each is judged once."""
+    return bool(STRONG.search(names)), bool(_WEAK.search(names))
+
+
 def is_hidden(el: HtmlElement) -> bool:
     if el.get("hidden") is not None or el.get("aria-hidden") == "true":
         return True
@@ -60,49 +111,71 @@ def is_hidden(el: HtmlElement) -> bool:
 def measure(body: HtmlElement) -> Measures:
     """Text and link-text lengths of every element, and the subtrees that are boilerplate."""
     m = Measures()
-    stack: list[list[int]] = []  # [text, link text] per open element
+    texts: list[int] = []  # text length per open element
+    links: list[int] = []  # link text length per open element
     in_link = 0
     candidates: list[HtmlElement] = []
+    strong_els: set[HtmlElement] = set()
+    labels: list[tuple[HtmlElement, str, int]] = []  # (element holding it, kind, length)
     walker = etree.iterwalk(body, events=("start", "end"))
     for event, el in walker:
-        tag = el.tag if isinstance(el.tag, str) else ""
+        tag = el.tag
         if event == "start":
-            if not tag or tag in NON_TEXT:
+            texts.append(0)
+            links.append(0)
+            if tag.__class__ is not str or tag in NON_TEXT:
                 walker.skip_subtree()
-                stack.append([0, 0])
                 continue
-            stack.append([0, 0])
             if tag == "a":
                 in_link += 1
-            n = len(el.text.strip()) if el.text else 0
-            stack[-1][0] += n
-            if in_link:
-                stack[-1][1] += n
+            text = el.text
+            if text:
+                n = len(text.strip())
+                texts[-1] = n
+                if in_link:
+                    links[-1] = n
+                elif 0 < n <= _LABEL_MAX:
+                    kind = _label_kind(text)
+                    if kind:
+                        labels.append((el, kind, n))
             continue
-        counts = stack.pop()
-        if tag == "a":
-            in_link -= 1
-        if tag and tag not in NON_TEXT:
-            m.text[el] = counts[0]
-            m.links[el] = counts[1]
-            if tag in _WEAK_TAGS or STRONG.search(tokens(el)) or _WEAK.search(tokens(el)):
+        count = texts.pop()
+        link_count = links.pop()
+        if tag.__class__ is str and tag not in NON_TEXT:
+            if tag == "a":
+                in_link -= 1
+            m.text[el] = count
+            m.links[el] = link_count
+            names = tokens(el)
+            strong, weak = furniture(names) if names else (False, False)
+            if strong:
+                strong_els.add(el)
+            if tag in _WEAK_TAGS or strong or weak:
                 candidates.append(el)
             elif is_hidden(el) and tag not in HEADINGS:
                 m.skip.add(el)
-        if stack:
-            stack[-1][0] += counts[0]
-            stack[-1][1] += counts[1]
-            n = len(el.tail.strip()) if el.tail else 0
-            stack[-1][0] += n
-            if in_link:
-                stack[-1][1] += n
+        if texts:
+            tail = el.tail
+            if tail:
+                n = len(tail.strip())
+                count += n
+                if in_link:
+                    link_count += n
+                elif 0 < n <= _LABEL_MAX:
+                    kind = _label_kind(tail)
+                    parent = el.getparent()
+                    if kind and parent is not None:
+                        labels.append((parent, kind, n))
+            texts[-1] += count
+            links[-1] += link_count
     total = max(m.text.get(body, 0) - m.links.get(body, 0), 1)
     for el in candidates:
         own = m.text[el] - m.links[el]
-        if STRONG.search(tokens(el)) and not (
+        if el in strong_els and not (
             el.tag in ("body", "main", "article") or own > 0.6 * total
         ) or own < 0.5 * total:
             m.skip.add(el)
+    _label_boxes(labels, m)
     _score(body, m)
     return m
 

@@ -31,15 +31,30 @@ BLOCK = frozenset(
 HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 
 
+def _parser() -> etree.HTMLParser:
+    # lxml.html's own parser picks each element's class by a Python callback (forms, inputs,
+    # labels get their own classes), paid on every element the extractor touches; we use none
+    # of those classes, and a C-level default lookup gives every element HtmlElement's methods.
+    parser = etree.HTMLParser()
+    parser.set_element_class_lookup(etree.ElementDefaultClassLookup(
+        element=HtmlElement, comment=lxml.html.HtmlComment, pi=lxml.html.HtmlProcessingInstruction,
+        entity=lxml.html.HtmlEntity))
+    return parser
+
+
+_PARSER = _parser()  # stateless between documents, like lxml.html's own module-level parser
+
+
 def parse(text: str) -> HtmlElement | None:
     """The document's tree, or None when nothing parses (empty or hopeless input)."""
     text = _CONTROL.sub("", _XML_DECL.sub("", text, count=1))
     if not text.strip():
         return None
     try:
-        return lxml.html.document_fromstring(text)
+        root = lxml.html.document_fromstring(text, parser=_PARSER)
     except (etree.ParserError, ValueError, etree.XMLSyntaxError):
         return None
+    return root if isinstance(root, HtmlElement) else None
 
 
 def tokens(el: HtmlElement) -> str:

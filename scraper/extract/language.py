@@ -5,13 +5,20 @@ from __future__ import annotations
 import re
 from urllib.parse import urldefrag, urljoin
 
+from lxml import etree
+
 from .dom import HtmlElement, text_of, tokens
+from .lang_names import code_of_name
 from .meta import meta_content
 
 _CODE = re.compile(r"^\s*([a-zA-Z]{2,3})(?:[-_][a-zA-Z0-9]+)*\s*$")
 _MARKER = re.compile(r"^\[?\s*([a-z]{2,3})(?:[-_][a-zA-Z]{2,4})?\s*\]?$")
 # "All the versions of this article" / "Toutes les versions de cet article".
-_VERSIONS = re.compile(r"versions? (?:of this article|de cet article)|autres langues|other languages", re.IGNORECASE)
+_VERSIONS = re.compile(
+    r"versions? (?:of this article|de cet article)|versiones de este art[ií]culo|autres langues|"
+    r"other languages",
+    re.IGNORECASE,
+)
 _MENU_CLASS = re.compile(r"menu-lang|lang-menu|language-menu|langues|languages|lang-switch|selecteur", re.IGNORECASE)
 
 
@@ -40,7 +47,12 @@ def declared_language(doc: HtmlElement, content_language: str | None = None) -> 
 def detect_language(text: str) -> str | None:
     """py3langid's reading of the body; None when there is too little text to judge."""
     sample = text[:3000]
-    if sum(ch.isalpha() for ch in sample) < 20:
+    letters = 0
+    for ch in sample:  # stops at the 20th letter: the usual page has them in its first words
+        letters += ch.isalpha()
+        if letters >= 20:
+            break
+    else:
         return None
     import py3langid  # imported late: its model loads in a fraction of a second, once
 
@@ -73,17 +85,53 @@ def translations(doc: HtmlElement, base: str, own_language: str | None, own_url:
     for a in doc.iter("a"):
         cls = (a.get("class") or "").lower().split()
         if "tradlang" in cls or "alternate" in (a.get("rel") or "").lower().split():
-            add(a.get("hreflang") or a.get("lang") or _marker(text_of(a)), a.get("href"))
-    for el in doc.iter("p", "div", "ul", "span", "nav"):
-        if _MENU_CLASS.search(tokens(el)):
+            add(a.get("hreflang") or a.get("lang") or _code_of_text(text_of(a)), a.get("href"))
+    hosts = _version_hosts(doc)
+    for el in doc.iter("p", "div", "ul", "span", "nav") if hosts else ():
+        if el not in hosts or _MENU_CLASS.search(tokens(el)):
             continue
         own = (el.text or "") + " " + " ".join(
             (c.text or "") for c in el if isinstance(c.tag, str) and c.tag not in ("a",)
         )
         if _VERSIONS.search(own):
+            # "All the versions of this article: [عربي] [English] [Español] [français]":
+            # an explicit hreflang or lang first, else the link's text names the language.
             for a in el.iter("a"):
-                add(a.get("hreflang") or a.get("lang"), a.get("href"))
+                add(a.get("hreflang") or a.get("lang") or _code_of_text(text_of(a)), a.get("href"))
     return found
+
+
+# Text nodes that may hold a "versions of this article" phrase: an XPath scan in C spares a
+# Python look at every block of every page. Stems without their first letter catch
+# "version", "Version", "langues", "Langues"; upper-case forms are looked for too.
+_VERSION_TEXTS = etree.XPath("//text()[" + " or ".join(
+    f"contains(., '{stem}')" for stem in ("ersion", "ERSION", "angu", "ANGU")
+) + "]")
+
+
+_ALL_TEXT = etree.XPath("string(/)")
+# Each word of a phrase sits whole in one text node, so a page without one of these stems
+# anywhere in its text has no phrase at all; most pages are ruled out by this one search.
+_STEMS = re.compile(r"version|langu", re.IGNORECASE)
+
+
+def _version_hosts(doc: HtmlElement) -> set[HtmlElement]:
+    """Elements whose own text, or a child's text, may say "versions of this article"."""
+    hosts: set[HtmlElement] = set()
+    if not _STEMS.search(str(_ALL_TEXT(doc))):
+        return hosts
+    for node in _VERSION_TEXTS(doc):
+        parent = node.getparent() if node.is_text else None
+        if parent is not None:
+            hosts.add(parent)
+            if parent.tag != "a" and parent.getparent() is not None:
+                hosts.add(parent.getparent())
+    return hosts
+
+
+def _code_of_text(text: str) -> str | None:
+    """A language code written "[en]" or "en", or a language name ("English", "عربي")."""
+    return _marker(text) or code_of_name(text)
 
 
 def _marker(text: str) -> str | None:

@@ -8,12 +8,12 @@ import unicodedata
 # Invisible format characters that would split words in search and comparisons.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff\u200e\u200f"))
 _SPACES = re.compile(r"\s+")
+# \w is exactly str.isalnum() plus "_": removing [\W_] keeps letters and digits only.
+_NOT_ALNUM = re.compile(r"[\W_]+")
 # A lone no-break space is typography (French "volets\u00a0:", "10\u202f000"): kept as written.
-_KEPT = {"\u00a0", "\u202f"}
-
-
-def _space(match: re.Match[str]) -> str:
-    return match.group() if match.group() in _KEPT else " "
+# A run of whitespace starts where the scan meets it, so refusing only a lone kept character
+# leaves every other run to collapse, with no Python call per match.
+_SPACES_BUT_LONE_NBSP = re.compile(r"(?![\u00a0\u202f](?!\s))\s+")
 
 
 def norm(text: str | None, *, keep_nbsp: bool = False) -> str:
@@ -29,10 +29,11 @@ def norm(text: str | None, *, keep_nbsp: bool = False) -> str:
     """
     if not text:
         return ""
-    text = unicodedata.normalize("NFC", text.translate(_INVISIBLE))
-    return _SPACES.sub(_space if keep_nbsp else " ", text).strip()
+    if not text.isascii():  # ASCII has no invisible characters and is already NFC
+        text = unicodedata.normalize("NFC", text.translate(_INVISIBLE))
+    return (_SPACES_BUT_LONE_NBSP if keep_nbsp else _SPACES).sub(" ", text).strip()
 
 
 def squash(text: str) -> str:
     """A comparison key: case-folded letters and digits only."""
-    return "".join(ch for ch in norm(text).casefold() if ch.isalnum())
+    return _NOT_ALNUM.sub("", norm(text).casefold())

@@ -6,7 +6,7 @@ import re
 from collections.abc import Collection
 
 from .content import HIDDEN_CLASS as _HIDDEN_CLASS
-from .content import STRONG as _BOX
+from .content import furniture
 from .dom import HtmlElement, text_of, tokens
 from .meta import head_title, jsonld, meta_content
 from .text import norm, squash
@@ -45,33 +45,45 @@ def _candidates(doc: HtmlElement) -> list[HtmlElement]:
     return found
 
 
-def _heading_text(el: HtmlElement, metas: list[str], skip: Collection[HtmlElement]) -> str:
+def _heading_text(el: HtmlElement, keys: list[str], skip: Collection[HtmlElement]) -> str:
+    """The heading's words; `keys` are the meta titles' `squash`ed forms."""
     drop = [c for c in el.iter() if c.tag in _NOT_TITLE_TAGS]
     text = clean_title(text_of(el, [*drop, *skip]))
-    keys = [squash(m) for m in metas]
-    if keys and not any(squash(text) in k for k in keys):
+    if keys:
+        key = squash(text)
+        if any(key in k for k in keys):
+            return text
         # A badge or kicker inside the heading ("Abonnés"): drop children the meta titles lack.
-        extra = [
-            c for c in el.iterdescendants()
-            if isinstance(c.tag, str) and squash(c.text_content())
-            and not any(squash(c.text_content()) in k for k in keys)
-        ]
+        extra = []
+        for c in el.iterdescendants():
+            if isinstance(c.tag, str):
+                ckey = squash(c.text_content())
+                if ckey and not any(ckey in k for k in keys):
+                    extra.append(c)
         trimmed = clean_title(text_of(el, [*drop, *extra, *skip]))
-        if trimmed and any(squash(trimmed) in k for k in keys):
-            return trimmed
+        if trimmed:
+            tkey = squash(trimmed)
+            if any(tkey in k for k in keys):
+                return trimmed
     return text
 
 
-def _match(text: str, metas: list[str]) -> float:
+class _Metas:
+    """The meta titles' comparison keys, computed once per page."""
+
+    def __init__(self, metas: list[str]) -> None:
+        self.keys = [squash(m) for m in metas]
+        self.segments = [{squash(s) for s in _SITE_SEPARATORS.split(m)} for m in metas]
+
+
+def _match(text: str, metas: _Metas) -> float:
     key = squash(text)
     if len(key) < 2:
         return 0.0
     best = 0.0
-    for meta in metas:
-        mkey = squash(meta)
+    for mkey, segments in zip(metas.keys, metas.segments):
         if key == mkey:
             return 3.0
-        segments = [squash(s) for s in _SITE_SEPARATORS.split(meta)]
         if key in segments:
             best = max(best, 2.5)
         elif key in mkey and len(key) >= 0.4 * len(mkey):
@@ -85,26 +97,27 @@ def find_title(
     doc: HtmlElement, skip: Collection[HtmlElement], chosen: HtmlElement | None = None
 ) -> tuple[str | None, HtmlElement | None]:
     """(title text, its element): a profile's chosen element first, else the best heading."""
-    metas = _meta_titles(doc)
     if chosen is not None:
         text = _heading_text(chosen, [], ())
         if text:
             return text, chosen
+    metas = _meta_titles(doc)
+    keys = _Metas(metas)
     best: tuple[float, int, HtmlElement, str] | None = None
     longest = max((len(m) for m in metas), default=0) + 100
     for order, el in enumerate(_candidates(doc)):
         if len(el.text_content()) > max(longest, 400):
             continue  # a container far longer than any title
-        text = _heading_text(el, metas, ())
+        text = _heading_text(el, keys.keys, ())
         if not text or len(text) > 400:
             continue
-        score = _match(text, metas)
+        score = _match(text, keys)
         if score == 0.0:
             continue
         score += 0.3 if el.tag == "h1" else 0.0
         if _HIDDEN_CLASS.search(tokens(el)):
             score -= 2.0  # a screen-reader copy of the <title>, not the visible heading
-        elif any(_BOX.search(tokens(a)) for a in (el, *el.iterancestors())):
+        elif any(furniture(tokens(a))[0] for a in (el, *el.iterancestors())):
             score -= 2.0  # a share box or related list repeating the <title>
         elif skip and (el in skip or any(a in skip for a in el.iterancestors())):
             score -= 0.4  # site branding in the header
