@@ -364,10 +364,13 @@ def _is_html(content_type: str | None, body: bytes) -> bool:
     return ctype in _HTML_TYPES or (not ctype and b"<html" in body[:2048].lower())
 
 
-def reextract(db: Database, extract: Callable[[bytes, str, str | None], Page]) -> dict[str, int]:
+def reextract(
+    db: Database, extract: Callable[[bytes, str, dict[str, str]], Page]
+) -> dict[str, int]:
     """Rebuild pages, sections, translations and page_versions from stored captures, offline.
 
-    Never commits: wrap it in `with db.conn:` so readers see the old archive until the new one
+    `extract(body, url, headers)` gets each capture's body, page URL and response headers
+    (lower-case names), as the crawl had them. Never commits: wrap it in `with db.conn:` so readers see the old archive until the new one
     is complete. Returns counts: pages (now in the archive), new, changed, unchanged (each page's
     latest content compared with before), removed (pages no capture rebuilds), failed
     (captures whose extraction raised).
@@ -387,7 +390,7 @@ def reextract(db: Database, extract: Callable[[bytes, str, str | None], Page]) -
     # A page lives at the end of its redirects (the crawl stores final_url normalised), and
     # only captures the crawl extracted are pages: not documents, feeds or off-site landings.
     captures = conn.execute(
-        "SELECT id, coalesce(final_url, url) AS page_url, fetched_at, status, content_type, "
+        "SELECT id, coalesce(final_url, url) AS page_url, fetched_at, status, headers, "
         "sha256 FROM captures "
         "WHERE outcome IS NULL OR outcome IN ('new', 'changed', 'unchanged', 'not_modified', 'gone', 'failed') "
         "ORDER BY page_url, fetched_at, id"
@@ -399,15 +402,16 @@ def reextract(db: Database, extract: Callable[[bytes, str, str | None], Page]) -
     for url, rows in by_url.items():
         site = _site_of(db, url, before.get(url, (None, None))[0])
         previous_sha = None
-        for capture_id, _, fetched_at, status, content_type, sha in rows:
+        for capture_id, _, fetched_at, status, headers_json, sha in rows:
             if status != 200 or sha is None or sha == previous_sha:
                 continue
             body = capture_body(db, sha)
-            if body is None or not _is_html(content_type, body):
+            headers = _headers(headers_json)
+            if body is None or not _is_html(headers.get("content-type"), body):
                 continue
             previous_sha = sha
             try:
-                page = extract(body, url, content_type)
+                page = extract(body, url, headers)
             except Exception:  # noqa: BLE001 - one bad capture must not stop the rebuild of the rest
                 failed += 1
                 continue
@@ -441,6 +445,14 @@ def reextract(db: Database, extract: Callable[[bytes, str, str | None], Page]) -
             counts["unchanged"] += 1
     counts["removed"] = len(set(before) - set(now))
     return counts
+
+
+def _headers(value: str | None) -> dict[str, str]:
+    try:
+        headers = json.loads(value or "{}")
+    except ValueError:
+        return {}
+    return {str(k).lower(): str(v) for k, v in headers.items()} if isinstance(headers, dict) else {}
 
 
 def _site_of(db: Database, url: str, known: str | None) -> str:

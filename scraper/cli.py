@@ -9,6 +9,7 @@ import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urlsplit
@@ -158,15 +159,14 @@ def reextract(db_path: str) -> None:
     from archive import store
 
     from . import extract_page
+    from .crawl import extract_capture
     from .lock import LockHeld, crawl_lock
 
     with open_archive(db_path, create=False) as db:
         try:
             # One transaction: readers see the old archive until the new one is whole.
             with crawl_lock(db_path), db.conn:
-                counts = store.reextract(
-                    db, lambda body, url, ctype: extract_page(body, url, content_type=ctype)
-                )
+                counts = store.reextract(db, partial(extract_capture, extract_page))
         except LockHeld as exc:
             fail(str(exc), EXIT_LOCKED)
     click.echo("reextract: " + ", ".join(f"{v} {k}" for k, v in counts.items()))

@@ -240,7 +240,7 @@ class Crawl:
                     outcome = "unchanged"
                 else:
                     page = await asyncio.to_thread(
-                        self.extract, capture.body, page_url, content_type=capture.content_type
+                        extract_capture, self.extract, capture.body, page_url, capture.headers
                     )
                     links = page.links
             else:
@@ -289,6 +289,17 @@ class Crawl:
             if reason is None or (reason == "calendar" and not in_calendar):
                 out.append((url, depth + 1, source))
         return out
+
+
+def extract_capture(extract: Extract, body: bytes, url: str, headers: dict[str, str]) -> Page:
+    """One page's extraction from a capture: the crawl and `reextract` both go through here,
+    so the two always see a page the same way."""
+    return extract(
+        body,
+        url,
+        content_type=headers.get("content-type"),
+        content_language=headers.get("content-language"),
+    )
 
 
 def _now_iso() -> str:

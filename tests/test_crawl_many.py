@@ -80,7 +80,7 @@ def test_a_page_that_breaks_the_extractor_is_recorded_and_the_crawl_goes_on(tmp_
     from scraper.http import Politeness
     from scraper.progress import Reporter
 
-    def fragile(body, url, **kw):
+    def fragile(body, url, **kw):  # an extractor with a bug on one page
         if url.endswith("/Visa-de-long-sejour-4152"):
             raise ValueError("boom")
         return extract_page(body, url, **kw)

@@ -221,7 +221,7 @@ def test_mark_gone_keeps_the_page_and_a_later_answer_brings_it_back(db: Database
     assert (row["gone_at"], row["last_seen"]) == (None, "2024-04-01T00:00:00Z")
 
 
-def fake_extract(body: bytes, url: str, content_type: str | None) -> Page:
+def fake_extract(body: bytes, url: str, headers: dict[str, str]) -> Page:
     text = body.decode()
     if "broken" in text:
         raise ValueError("cannot parse")
