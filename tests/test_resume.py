@@ -79,5 +79,7 @@ def test_a_crawl_killed_again_and_again_ends_equal_to_an_uninterrupted_one(tmp_p
     assert got["versions"] == want["versions"] == len(want["pages"])
     assert got["bodies"] == want["bodies"] == got["captured"]
     assert got["duplicate_captures"] == want["duplicate_captures"] == 0
-    assert got["crawls"] == [("done",)]  # every restart resumed the one interrupted crawl
+    # Every restart resumed the one interrupted crawl. (Had the last kill come just after the
+    # crawl finished, the final run is a second, conditional crawl: nothing new in it.)
+    assert got["crawls"][0] == ("done",) and set(got["crawls"]) == {("done",)}
     assert got["queued"] == 0
