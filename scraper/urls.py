@@ -10,7 +10,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from urllib.parse import parse_qsl, quote, unquote, unquote_plus, urljoin, urlsplit, urlunsplit
+from urllib.parse import (
+    SplitResult,
+    parse_qsl,
+    quote,
+    unquote,
+    unquote_plus,
+    urljoin,
+    urlsplit,
+    urlunsplit,
+)
 
 MAX_URL_LENGTH = 1024  # percent-encoded Arabic slugs run long; past this it is a generator
 MAX_PATH_DEPTH = 15
@@ -101,6 +110,20 @@ def _host_text(host: str) -> str | None:
         return None
 
 
+def _http_parts(url: str) -> tuple[SplitResult, str, str, int | None] | None:
+    """(parts, scheme, host, port) of an http(s) URL with a host, else None."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS or not parts.hostname:
+        return None
+    host = _host_text(parts.hostname)
+    return (parts, scheme, host, port) if host else None
+
+
 def normalize_url(url: str, base: str | None = None) -> str | None:
     """The canonical form of a URL, or None when it is not a valid http(s) URL.
 
@@ -116,16 +139,11 @@ def normalize_url(url: str, base: str | None = None) -> str | None:
             url = urljoin(base, url)
         except ValueError:
             return None
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
+    split = _http_parts(url)
+    if split is None:
         return None
-    scheme = parts.scheme.lower()
-    if scheme not in _DEFAULT_PORTS or not parts.hostname:
-        return None
-    host = _host_text(parts.hostname)
-    if not host or any(c in host for c in " <>\"{}|\\^`"):
+    parts, scheme, host, port = split
+    if any(c in host for c in " <>\"{}|\\^`"):
         return None
     if ":" in host:
         host = f"[{host}]"
@@ -192,15 +210,10 @@ def in_scope(url: str, hosts: Iterable[str]) -> bool:
     An entry with a port ("127.0.0.1:8000", "[::1]:8000") matches that port only; an entry
     without one matches the host on any port.
     """
-    try:
-        parts = urlsplit(url.strip())
-        port = parts.port
-    except ValueError:
+    split = _http_parts(url.strip())
+    if split is None:
         return False
-    scheme = parts.scheme.lower()
-    if scheme not in _DEFAULT_PORTS or not parts.hostname:
-        return False
-    host = _host_text(parts.hostname) or ""
+    _, scheme, host, port = split
     bracketed = f"[{host}]" if ":" in host else host
     port = port or _DEFAULT_PORTS[scheme]
     candidates = {host, bracketed, f"{bracketed}:{port}"}
