@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import gzip
-from pathlib import Path
 
 import pytest
 
 from scraper.discover import discovery_urls, parse_feed, parse_sitemap
 
 BASE = "https://ml.ambafrance.org/"
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 URLSET = b"""<?xml version="1.0" encoding="UTF-8"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
@@ -106,14 +104,3 @@ def test_discovery_urls_name_the_sitemaps_and_the_spip_feed() -> None:
         "https://ml.ambafrance.org/spip.php?page=sitemap.xml",
         "https://ml.ambafrance.org/spip.php?page=backend",
     ]
-
-
-def test_saved_seed_sitemaps_and_feeds_parse_without_error() -> None:
-    folder = SHARED / "seed"
-    files = [p for p in folder.rglob("*") if p.suffix in (".xml", ".gz", ".rss")] if folder.is_dir() else []
-    if not files:
-        pytest.skip("no saved sitemaps or feeds under ../shared/seed")
-    for path in files:
-        body = path.read_bytes()
-        pages, children = parse_sitemap(body, BASE)
-        assert all(u.startswith(("http://", "https://")) for u in pages + children + parse_feed(body, BASE))
