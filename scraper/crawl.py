@@ -182,7 +182,7 @@ class Crawl:
                 break
             done, tasks = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
             for task in done:
-                task.result()  # a bug in a visit is a bug: let it show
+                task.result()  # only what visit() lets through: cancellation, KeyboardInterrupt
             if start_errors and answered == 0 and len(start_errors) >= len(starts):
                 self.failed_sites[site.name] = start_errors[0]
         note = self.failed_sites.get(site.name)
@@ -264,7 +264,7 @@ class Crawl:
                 room = self.options.max_pages - store.frontier_size(db, self.crawl_id, site.name)
                 if room > 0:
                     store.frontier_add(db, self.crawl_id, site.name, new_links[:room])
-            if page_url != url:
+            if page_url != url and in_scope(page_url, site.hosts):
                 # A redirect landed on a page of the site: do not fetch it again in this crawl.
                 store.frontier_add(db, self.crawl_id, site.name, [(page_url, depth, url)])
                 store.frontier_done(db, self.crawl_id, page_url, "done")
