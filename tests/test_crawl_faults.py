@@ -109,3 +109,26 @@ def test_a_site_that_refuses_connections_exits_3_and_says_why(tmp_path):
     [row] = db.query("select * from crawls")
     assert row["status"] == "failed"
     assert db.execute("select count(*) from captures where error is not null").fetchone()[0] >= 1
+
+
+def test_a_redirect_to_another_site_is_skipped_not_archived_under_our_url(tmp_path):
+    import io
+
+    with serve_faults("127.0.0.3") as other, serve_faults(other_loopback_url=other.url) as srv:
+        db = sqlite_utils.Database(tmp_path / "a.db")
+        ensure_schema(db)
+        # Both hosts are seeds, so the address guard lets the redirect through; scope does not.
+        start = srv.url + "/to-other-loopback"
+        result = run_crawl_sync(
+            db, store, [site_for_url(start), site_for_url(other.url + "/ok")],
+            extract_page, politeness=POLITE, options=CrawlOptions(max_pages=5, discover=False),
+            reporter=Reporter(io.StringIO()),
+        )
+    assert result.exit_status == 0
+    [capture] = db.query("select * from captures where url = ?", [start])
+    assert (capture["status"], capture["outcome"]) == (200, "skipped")
+    assert capture["final_url"] == other.url + "/"
+    assert not db.execute("select count(*) from pages where url in (?, ?)",
+                          [start, other.url + "/"]).fetchone()[0]
+    ours = srv.url.removeprefix("http://")
+    assert [r[0] for r in db.execute("select url from frontier where site = ?", [ours])] == [start]
