@@ -15,7 +15,7 @@ import yaml
 from datasette.app import Datasette
 from datasette.plugins import pm
 
-from archive.plugins import csv_excel, fts
+from archive.plugins import csv_excel, fts, ui
 
 SETTINGS: dict[str, Any] = {
     "sql_time_limit_ms": 3000,
@@ -27,7 +27,7 @@ SETTINGS: dict[str, Any] = {
     "allow_download": False,
     "default_cache_ttl": 60,
 }
-PLUGINS = (fts, csv_excel)
+PLUGINS = (fts, csv_excel, ui)
 
 
 def load_metadata(database_name: str) -> dict[str, Any]:

@@ -74,6 +74,12 @@ def test_a_researcher_searches_opens_the_page_sees_its_sections_and_downloads_cs
     rows = page.locator("table.rows-and-columns tbody tr")
     assert rows.count() == 1
     assert SEED_TITLE in rows.first.inner_text()
+    # The column descriptions are folded away, so the rows are on the first screen.
+    about = page.locator("details > summary", has_text="About the columns")
+    assert about.count() == 1 and not page.locator("dl.column-descriptions").is_visible()
+    assert rows.first.bounding_box()["y"] < page.viewport_size["height"]
+    about.click()
+    assert page.locator("dl.column-descriptions").is_visible()
 
     rows.first.locator("td a").first.click()  # the row's own page
     page.wait_for_load_state()
