@@ -3,7 +3,6 @@
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -35,12 +34,6 @@ def test_each_command_says_what_it_does(name):
     assert result.exit_code == 0
     first_line = (cli.commands[name].help or "").split("\n")[0].split()
     assert first_line and " ".join(first_line) in " ".join(result.output.split())
-
-
-def test_readme_documents_every_command():
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    for name in COMMANDS:
-        assert f"embassy-archive {name}" in readme or (name == "demo" and "make demo" in readme)
 
 
 @pytest.mark.parametrize(
