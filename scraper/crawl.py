@@ -96,6 +96,9 @@ class Crawl:
         self.reporter = reporter or Reporter()
         self.failed_sites: dict[str, str] = {}
         self.crawl_id = 0
+        # URLs in each site's frontier for this crawl: counted once, then kept up to date here
+        # (a count(*) per visited page grows with the site and made large crawls quadratic).
+        self._frontier_sizes: dict[str, int] = {}
 
     async def run(self, sites: list[Site]) -> CrawlResult:
         resumed_id = self.store.interrupted_crawl(self.db)
@@ -145,7 +148,9 @@ class Crawl:
 
     async def _crawl_site(self, site: Site) -> None:
         await self._seed(site)
-        self.reporter.site_started(site.name, self.store.frontier_size(self.db, self.crawl_id, site.name))
+        size = self.store.frontier_size(self.db, self.crawl_id, site.name)
+        self._frontier_sizes[site.name] = size
+        self.reporter.site_started(site.name, size)
         starts = {normalize_url(u) for u in site.start_urls}
         in_flight: set[str] = set()
         tasks: set[asyncio.Task[None]] = set()
@@ -260,15 +265,16 @@ class Crawl:
                 store.mark_seen(db, page_url, capture.fetched_at)
             elif outcome == "gone" and capture.status is not None:
                 store.mark_gone(db, url, capture.status, capture.fetched_at)
-            if new_links:
-                room = self.options.max_pages - store.frontier_size(db, self.crawl_id, site.name)
-                if room > 0:
-                    store.frontier_add(db, self.crawl_id, site.name, new_links[:room])
+            added = 0
+            room = self.options.max_pages - self._frontier_sizes[site.name]
+            if new_links and room > 0:
+                added += store.frontier_add(db, self.crawl_id, site.name, new_links[:room])
             if page_url != url and in_scope(page_url, site.hosts):
                 # A redirect landed on a page of the site: do not fetch it again in this crawl.
-                store.frontier_add(db, self.crawl_id, site.name, [(page_url, depth, url)])
+                added += store.frontier_add(db, self.crawl_id, site.name, [(page_url, depth, url)])
                 store.frontier_done(db, self.crawl_id, page_url, "done")
             store.frontier_done(db, self.crawl_id, url, "failed" if outcome == "failed" else "done")
+        self._frontier_sizes[site.name] += added  # only once the transaction is committed
         self.reporter.page(site.name, url, outcome, capture.error)
         return capture
 
