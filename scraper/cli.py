@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NoReturn
 from urllib.parse import urlsplit
 
 import click
@@ -26,7 +26,7 @@ EXIT_USAGE = 2
 EXIT_LOCKED = 75
 
 
-def fail(message: str, status: int = EXIT_USAGE) -> None:
+def fail(message: str, status: int = EXIT_USAGE) -> NoReturn:
     """One clear line on stderr and an exit status: never a traceback for a user's mistake."""
     click.echo(f"Error: {message}", err=True)
     sys.exit(status)
@@ -45,6 +45,10 @@ def open_archive(path: str, *, create: bool) -> Iterator[Database]:
     try:
         db = Database(db_path)
         db.execute("PRAGMA busy_timeout = 10000")
+        tables = db.table_names()
+        if tables and "migrations" not in tables:
+            # Another application's SQLite file: adding our tables to it would be rude.
+            fail(f"{path} is a SQLite database of another application, not an archive")
         ensure_schema(db)
     except sqlite3.DatabaseError as exc:
         fail(f"{path} is not an embassy-archive database ({exc})")

@@ -116,3 +116,18 @@ def test_a_busy_port_is_one_line_not_a_server_log(tmp_path, command):
         result = run(command, "--db", str(db), "--port", port)
     assert result.returncode == 1
     assert result.stderr.strip() == f"Error: cannot listen on 127.0.0.1:{port} (Address already in use)"
+
+
+def test_another_applications_sqlite_file_is_left_alone(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "accounts.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("create table invoices (id integer primary key, total real)")
+        conn.execute("insert into invoices (total) values (12.5)")
+    result = run("crawl", "http://127.0.0.1:9/", "--db", str(path))
+    assert result.returncode == 2
+    assert "a SQLite database of another application" in result.stderr
+    with sqlite3.connect(path) as conn:
+        tables = [r[0] for r in conn.execute("select name from sqlite_master where type='table'")]
+    assert tables == ["invoices"]
