@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import socket
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from functools import partial
 from pathlib import Path
 from typing import BinaryIO, NoReturn
@@ -19,7 +20,9 @@ from sqlite_utils import Database
 
 from . import __version__
 from .config import ConfigError, load_sites, select_sites
+from .crawl import CrawlOptions, CrawlResult
 from .models import Site
+from .progress import Reporter
 
 # Exit statuses (DESIGN.md); click itself exits 2 on bad usage.
 EXIT_USAGE = 2
@@ -56,6 +59,36 @@ def open_archive(path: str, *, create: bool) -> Iterator[Database]:
         yield db
     finally:
         db.close()
+
+
+@contextmanager
+def locked_archive(path: str) -> Iterator[Database]:
+    """The archive, created if missing, held by this process's crawl lock for the block."""
+    from .lock import LockHeld, crawl_lock
+
+    if not Path(path).parent.is_dir():
+        fail(f"cannot create {path}: folder {Path(path).parent} does not exist")
+    try:
+        with crawl_lock(path), open_archive(path, create=True) as db:
+            yield db
+    except LockHeld as exc:
+        fail(str(exc), EXIT_LOCKED)
+
+
+def _run_crawl(db_path: str, sites: list[Site], *, delay: float, options: CrawlOptions,
+               reporter: Reporter) -> CrawlResult:
+    from archive import store
+
+    from . import extract_page
+    from .crawl import run_crawl_sync
+    from .http import Politeness
+
+    with locked_archive(db_path) as db:
+        try:
+            return run_crawl_sync(db, store, sites, extract_page, politeness=Politeness(delay=delay),
+                                  options=options, reporter=reporter)
+        except KeyboardInterrupt:
+            fail("interrupted; run the same command again to resume this crawl", 130)
 
 
 @click.group()
@@ -104,16 +137,6 @@ def crawl(
     Exit status: 0 done (page failures are recorded in the database); 2 bad usage or
     configuration; 3 a site could not be crawled at all; 75 another crawl holds the lock.
     """
-    import io
-
-    from archive import store
-
-    from . import extract_page
-    from .crawl import CrawlOptions, run_crawl_sync
-    from .http import Politeness
-    from .lock import LockHeld, crawl_lock
-    from .progress import Reporter
-
     if site_names and not sites_file:
         raise click.UsageError("--site needs --sites FILE")
     if not urls and not sites_file:
@@ -124,23 +147,11 @@ def crawl(
             sites += select_sites(load_sites(sites_file), site_names)
         except ConfigError as exc:
             fail(str(exc))
-    with open_archive(db_path, create=True) as db:
-        try:
-            with crawl_lock(db_path):
-                reporter = Reporter(io.StringIO() if quiet else None)
-                result = run_crawl_sync(
-                    db,
-                    store,
-                    sites,
-                    extract_page,
-                    politeness=Politeness(delay=delay),
-                    options=CrawlOptions(max_pages=max_pages, max_depth=max_depth),
-                    reporter=reporter,
-                )
-        except LockHeld as exc:
-            fail(str(exc), EXIT_LOCKED)
-        except KeyboardInterrupt:
-            fail("interrupted; run the same command again to resume this crawl", 130)
+    result = _run_crawl(
+        db_path, sites, delay=delay,
+        options=CrawlOptions(max_pages=max_pages, max_depth=max_depth),
+        reporter=Reporter(io.StringIO() if quiet else None),
+    )
     click.echo(result.summary())
     sys.exit(result.exit_status)
 
@@ -164,15 +175,12 @@ def reextract(db_path: str) -> None:
 
     from . import extract_page
     from .crawl import extract_capture
-    from .lock import LockHeld, crawl_lock
 
-    with open_archive(db_path, create=False) as db:
-        try:
-            # One transaction: readers see the old archive until the new one is whole.
-            with crawl_lock(db_path), db.conn:
-                counts = store.reextract(db, partial(extract_capture, extract_page))
-        except LockHeld as exc:
-            fail(str(exc), EXIT_LOCKED)
+    if not Path(db_path).is_file():
+        fail(f"no database at {db_path} (crawl into it first: embassy-archive crawl … --db {db_path})")
+    # One transaction: readers see the old archive until the new one is whole.
+    with locked_archive(db_path) as db, db.conn:
+        counts = store.reextract(db, partial(extract_capture, extract_page))
     click.echo("reextract: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
 
 
@@ -212,41 +220,34 @@ def _serve(serve_datasette: Callable[..., None], db_path: str, host: str, port: 
 @click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True, help="Datasette's port.")
 @click.option("--db", "db_path", default="demo.db", show_default=True, metavar="PATH")
 @click.option("--pages", type=click.IntRange(min=0), default=0, help="Synthetic articles to add to the sample site.")
+@click.option("--sample-port", type=click.IntRange(0, 65535), default=8765, show_default=True,
+              help="Port of the sample site (a fixed one, so a second demo re-crawls the same site).")
 @click.option("--no-serve", is_flag=True, help="Crawl only; do not start Datasette.")
-def demo(port: int, db_path: str, pages: int, no_serve: bool) -> None:
-    """Serve the bundled sample embassy site, crawl it into PATH, then serve Datasette."""
-    from archive import store
+def demo(port: int, db_path: str, pages: int, sample_port: int, no_serve: bool) -> None:
+    """Serve the bundled sample embassy site, crawl it into PATH, then serve Datasette.
+
+    Run it again and the second crawl is incremental: the sample site answers 304s.
+    """
     from archive.publish import serve as serve_datasette
 
-    from . import extract_page
-    from .crawl import CrawlOptions, run_crawl_sync
-    from .http import Politeness
-    from .lock import LockHeld, crawl_lock
-    from .progress import Reporter
     from .sample_site import serve_sample_site
 
     if not no_serve:
         _check_port("127.0.0.1", port)  # before crawling, not after
-    with serve_sample_site(pages=pages) as sample, open_archive(db_path, create=True) as db:
-        click.echo(f"Sample embassy site at {sample.url}/ — crawling it into {db_path}", err=True)
+    with ExitStack() as stack:
         try:
-            with crawl_lock(db_path):
-                result = run_crawl_sync(
-                    db,
-                    store,
-                    [_seed_site(sample.url + "/")],
-                    extract_page,
-                    # Our own site on loopback: no need to wait between requests.
-                    politeness=Politeness(delay=0.0),
-                    options=CrawlOptions(max_pages=pages + 500),
-                    reporter=Reporter(),
-                )
-        except LockHeld as exc:
-            fail(str(exc), EXIT_LOCKED)
+            sample = stack.enter_context(serve_sample_site(pages=pages, port=sample_port))
+        except OSError:  # the fixed port is taken: any free port will do
+            sample = stack.enter_context(serve_sample_site(pages=pages, port=0))
+        click.echo(f"Sample embassy site at {sample.url}/ — crawling it into {db_path}", err=True)
+        result = _run_crawl(
+            db_path, [_seed_site(sample.url + "/")],
+            delay=0.0,  # our own site on loopback: no need to wait between requests
+            options=CrawlOptions(max_pages=pages + 500), reporter=Reporter(),
+        )
         click.echo(result.summary(), err=True)
-        if no_serve:
-            return
-        _serve(serve_datasette, db_path, "127.0.0.1", port)
+        if not no_serve:
+            _serve(serve_datasette, db_path, "127.0.0.1", port)
 
 
 def main() -> None:

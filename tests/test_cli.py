@@ -131,3 +131,20 @@ def test_another_applications_sqlite_file_is_left_alone(tmp_path):
     with sqlite3.connect(path) as conn:
         tables = [r[0] for r in conn.execute("select name from sqlite_master where type='table'")]
     assert tables == ["invoices"]
+
+
+def test_the_demo_crawls_the_sample_site_and_a_second_demo_is_incremental(tmp_path):
+    import socket
+
+    with socket.create_server(("127.0.0.1", 0)) as s:
+        free = str(s.getsockname()[1])
+    db = str(tmp_path / "demo.db")
+    first = run("demo", "--no-serve", "--db", db, "--sample-port", free)
+    second = run("demo", "--no-serve", "--db", db, "--sample-port", free)
+    assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
+    assert f"Sample embassy site at http://127.0.0.1:{free}/" in first.stderr
+    from scraper.sample_site import SampleSite
+
+    pages = len(SampleSite().html_urls()) + 1  # and the first page of the agenda
+    assert f" {pages} new, " in first.stderr.splitlines()[-1]
+    assert " 0 new, 0 changed, " in second.stderr.splitlines()[-1]
