@@ -162,10 +162,13 @@ def save_capture(
     db: Database, capture: Capture, crawl_id: int | None, outcome: str | None = None
 ) -> int:
     sha = capture.sha256
-    if capture.body is not None:
-        # Stored once per sha256: an unchanged page refetched costs one captures row only.
+    if capture.body is not None and not db.conn.execute(
+        "SELECT 1 FROM bodies WHERE sha256 = ?", (sha,)
+    ).fetchone():
+        # Stored (and compressed) once per sha256: an unchanged page refetched costs one
+        # captures row only.
         db.conn.execute(
-            "INSERT OR IGNORE INTO bodies(sha256, size, compressed) VALUES (?, ?, ?)",
+            "INSERT INTO bodies(sha256, size, compressed) VALUES (?, ?, ?)",
             (sha, len(capture.body), zlib.compress(capture.body, 6)),
         )
     cur = db.conn.execute(
