@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 
@@ -93,8 +94,9 @@ class Capture:
     body: bytes | None = None
     elapsed_ms: int | None = None
 
-    @property
+    @cached_property
     def sha256(self) -> str | None:
+        # Computed once: the crawl compares it and the store files the body under it.
         return hashlib.sha256(self.body).hexdigest() if self.body is not None else None
 
     @property
