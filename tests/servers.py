@@ -316,3 +316,18 @@ def serve_faults(
         srv._stop.set()
         httpd.shutdown()
         httpd.server_close()
+
+
+def assert_polite(log: list[tuple[float, str, str, dict[str, str]]], delay: float) -> None:
+    """Never faster than one request per `delay` to a host, as its server's log saw them.
+
+    A server running in the test's own process can log a request late by however long its
+    thread waited for the interpreter (an extraction, a new connection's set-up). A late
+    arrival shortens one gap and lengthens the one before, so: every two consecutive gaps
+    must span nearly two delays, every ten nearly ten, and no single gap may be under half.
+    """
+    starts = sorted(t for t, _, path, _ in log if path != "/robots.txt")
+    assert len(starts) > 10, "too few requests to measure a rate"
+    for k, share in ((1, 0.5), (2, 0.8), (10, 0.97)):
+        spans = [starts[i + k] - starts[i] for i in range(len(starts) - k)]
+        assert spans and min(spans) >= k * delay * share, (k, min(spans, default=None))
