@@ -28,7 +28,6 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import ipaddress
-import re
 import socket
 import time
 import zlib
@@ -40,7 +39,6 @@ from typing import Self
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
-from charset_normalizer import from_bytes
 from protego import Protego
 
 from scraper.models import Capture
@@ -570,48 +568,3 @@ class Fetcher:
         except httpx.ReadError:
             raise _Failure("connection reset", answer, retry=True) from None
         return bytes(out)
-
-
-_WEB_CODECS = [
-    "utf_8", "cp1252", "cp1251", "cp1256", "gb18030", "big5", "shift_jis", "euc_kr", "euc_jp",
-    "cp1250", "cp1253", "cp1254", "cp1255", "cp874", "koi8_r", "iso8859_15", "latin_1",
-]
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.IGNORECASE)
-
-
-def charset_of(content_type: str | None) -> str | None:
-    """The charset parameter of a Content-Type header, lower case, or None."""
-    match = re.search(r"charset\s*=\s*[\"']?([^\s;\"']+)", content_type or "", re.IGNORECASE)
-    return match.group(1).lower() if match else None
-
-
-def decode_body(body: bytes, content_type: str | None = None) -> str:
-    """Text of an HTML body: BOM, then a declared charset that decodes cleanly, then detection.
-
-    Headers and <meta> often lie (utf-8 declared, windows-1252 sent), so a declaration is only
-    trusted when the bytes decode without error under it.
-    """
-    for bom, codec in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
-        if body.startswith(bom):
-            return body.decode(codec, "replace")
-    meta = _META_CHARSET.search(body[:4096])
-    declared: list[str | None] = [charset_of(content_type)]
-    declared.append(meta.group(1).decode("ascii").lower() if meta else None)
-    for name in [*declared, "utf-8"]:
-        if not name:
-            continue
-        try:
-            return body.decode(name)
-        except (LookupError, UnicodeDecodeError):
-            continue
-    # Several single-byte codecs read the same bytes equally "cleanly"; among the detector's
-    # near-best guesses, take the one most used on the web.
-    guesses = list(from_bytes(body))
-    if guesses:
-        floor = min(g.chaos for g in guesses) + 0.05
-        close = [g for g in guesses if g.chaos <= floor]
-        close.sort(key=lambda g: _WEB_CODECS.index(g.encoding) if g.encoding in _WEB_CODECS
-                   else len(_WEB_CODECS))
-        return str(close[0])
-    # The web's own default for undeclared bytes (WHATWG): windows-1252.
-    return body.decode("cp1252", "replace")

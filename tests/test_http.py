@@ -13,7 +13,8 @@ import httpx
 import pytest
 from servers import BIG_BYTES, CP1252_TEXT, LATIN1_TEXT, FaultServer, serve_faults
 
-from scraper.http import Fetcher, Politeness, charset_of, decode_body, is_refused_address
+from scraper.extract.decode import decode_html, header_charset
+from scraper.http import Fetcher, Politeness, is_refused_address
 from scraper.models import Capture
 
 T = TypeVar("T")
@@ -370,14 +371,14 @@ def test_an_unresolvable_host_is_a_dns_failure() -> None:
 
 def test_latin1_without_any_charset_is_decoded(srv: FaultServer) -> None:
     capture = fetch_one(srv.url + "/latin1-no-charset")
-    assert capture.body is not None and charset_of(capture.content_type) is None
-    assert LATIN1_TEXT in decode_body(capture.body, capture.content_type)
+    assert capture.body is not None and header_charset(capture.content_type) is None
+    assert LATIN1_TEXT in decode_html(capture.body, capture.content_type)
 
 
 def test_a_wrong_utf8_charset_over_windows_1252_bytes_is_decoded(srv: FaultServer) -> None:
     capture = fetch_one(srv.url + "/wrong-charset")
-    assert capture.body is not None and charset_of(capture.content_type) == "utf-8"
-    assert CP1252_TEXT in decode_body(capture.body, capture.content_type)
+    assert capture.body is not None and header_charset(capture.content_type) == "utf-8"
+    assert CP1252_TEXT in decode_html(capture.body, capture.content_type)
 
 
 @pytest.mark.parametrize(("body", "ctype", "text"), [
@@ -388,7 +389,7 @@ def test_a_wrong_utf8_charset_over_windows_1252_bytes_is_decoded(srv: FaultServe
     ("L’été à l’ambassade : réunions, événements et coopération.".encode("cp1252"),
      "text/html; charset=bogus-charset", "L’été à l’ambassade : réunions, événements"),
 ])
-def test_decode_body_trusts_a_charset_only_when_the_bytes_agree(
+def test_the_body_as_fetched_decodes_trusting_a_charset_only_when_the_bytes_agree(
     body: bytes, ctype: str | None, text: str
 ) -> None:
-    assert text in decode_body(body, ctype)
+    assert text in decode_html(body, ctype)
