@@ -26,9 +26,7 @@ URL reached or tried, so a refused redirect target is on record.
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import ipaddress
-import socket
 import time
 import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
@@ -41,13 +39,16 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import httpx
 from protego import Protego
 
+from scraper.addresses import bare_host, is_refused_address, system_resolver
 from scraper.models import Capture
+from scraper.wire import Inflater, retry_after_seconds
+
+__all__ = ["Fetcher", "Politeness", "is_refused_address"]
 
 ROBOTS_TOKEN = "embassy-archive"  # the product token robots.txt groups are matched against
 ROBOTS_MAX_BYTES = 500 * 1024  # RFC 9309: parse at least the first 500 KiB
 _COUNTED = {"refused address": "refused", "disallowed by robots.txt": "disallowed"}
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-_INFLATE_STEP = 64 * 1024  # inflate in small steps so a bomb never lands in memory at once
 _BOMB_RATIO = 100  # text compresses ~10x; a body inflating 100x past the cap is hostile
 
 
@@ -113,112 +114,8 @@ class _Robots:
     available: bool = True
 
 
-def is_refused_address(ip: str) -> bool:
-    """True for any address a crawler must not reach on a link's say-so.
-
-    Private, loopback, link-local, unspecified, multicast, reserved, CGNAT, documentation and
-    benchmarking ranges, plus IPv6 forms that embed such an IPv4 address (mapped, compatible,
-    6to4, NAT64) and Teredo. Unparseable text is refused too.
-    """
-    text = ip.strip().strip("[]").split("%")[0]
-    try:
-        addr = ipaddress.ip_address(text)
-    except ValueError:
-        return True
-    if isinstance(addr, ipaddress.IPv6Address):
-        if addr.teredo is not None or addr.is_site_local:
-            return True
-        embedded = [addr.ipv4_mapped, addr.sixtofour]
-        value = int(addr)
-        if value >> 32 == 0 or (value >> 32) == 0x0064FF9B << 64:  # ::a.b.c.d and 64:ff9b::/96
-            embedded.append(ipaddress.IPv4Address(value & 0xFFFFFFFF))
-        if any(e is not None and is_refused_address(str(e)) for e in embedded):
-            return True
-    return (
-        not addr.is_global
-        or addr.is_private
-        or addr.is_loopback
-        or addr.is_link_local
-        or addr.is_multicast
-        or addr.is_reserved
-        or addr.is_unspecified
-    )
-
-
-def _bare_host(host: str) -> str:
-    """'http://h:1/x', '[::1]:80', 'h:80', '::1' -> the host name alone, lower case."""
-    host = host.strip()
-    if "://" in host:
-        return (urlsplit(host).hostname or "").lower()
-    if host.startswith("["):
-        return host[1 : host.find("]")].lower()
-    if host.count(":") == 1:
-        return host.split(":")[0].lower()
-    return host.lower()
-
-
-async def _system_resolver(host: str) -> list[str]:
-    infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
-    return [str(info[4][0]) for info in infos]
-
-
 def _now_iso() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _retry_after(value: str | None) -> float | None:
-    """Seconds asked by a Retry-After header (delta-seconds or HTTP-date), None if absent/bad."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
-
-
-class _Inflater:
-    """Incremental gzip/deflate decoding with a hard output limit."""
-
-    def __init__(self) -> None:
-        self._d = zlib.decompressobj(zlib.MAX_WBITS | 32)  # gzip or zlib header, auto-detected
-        self._started = False
-        self.produced = 0
-        self.consumed = 0  # compressed bytes actually inflated so far
-
-    def feed(self, data: bytes, limit: int) -> bytes:
-        out = bytearray()
-        while True:
-            try:
-                piece = self._d.decompress(data, _INFLATE_STEP)
-            except zlib.error:
-                if self._started:
-                    raise
-                # Some servers send raw deflate for "deflate": retry once without a header.
-                self._d = zlib.decompressobj(-zlib.MAX_WBITS)
-                self._started = True
-                continue
-            self._started = True
-            self.consumed += len(data) - len(self._d.unconsumed_tail)
-            out += piece
-            self.produced += len(piece)
-            if self.produced > limit:
-                raise OverflowError
-            if self._d.eof:
-                rest = self._d.unused_data
-                if not rest.strip(b"\0"):
-                    return bytes(out)
-                self._d = zlib.decompressobj(zlib.MAX_WBITS | 32)  # next gzip member
-                data = rest
-                continue
-            data = self._d.unconsumed_tail
-            if not piece and not data:
-                return bytes(out)
 
 
 async def _raw_chunks(response: httpx.Response) -> AsyncIterator[bytes]:
@@ -249,7 +146,7 @@ class Fetcher:
         resolver: Resolver | None = None,
     ) -> None:
         self.politeness = politeness
-        self.seed_hosts = frozenset(_bare_host(h) for h in seed_hosts)
+        self.seed_hosts = frozenset(bare_host(h) for h in seed_hosts)
         self.stats: dict[str, int] = dict.fromkeys(
             ("requests", "retries", "bytes", "robots_fetches", "refused", "disallowed", "failed"), 0
         )
@@ -265,10 +162,10 @@ class Fetcher:
             headers={
                 "user-agent": p.user_agent,
                 "accept": "text/html,application/xhtml+xml,*/*;q=0.8",
-                "accept-encoding": "gzip, deflate",  # only what _Inflater can bound
+                "accept-encoding": "gzip, deflate",  # only what Inflater can bound
             },
         )
-        self._resolver = resolver or _system_resolver
+        self._resolver = resolver or system_resolver
         self._hosts: dict[str, _Host] = {}
         self._robots: dict[str, _Robots] = {}
         self._guard_cache: dict[str, str | None] = {}
@@ -489,7 +386,7 @@ class Fetcher:
             else:
                 if answer.status != 429 and answer.status < 500:
                     return answer
-                asked = _retry_after(answer.headers.get("retry-after"))
+                asked = retry_after_seconds(answer.headers.get("retry-after"))
                 if answer.status in (429, 503) and asked is not None:
                     if asked > p.max_retry_after:
                         raise _Failure("retry-after too long", answer)
@@ -544,7 +441,7 @@ class Fetcher:
         cap = self.politeness.max_body_bytes
         declared = response.headers.get("content-length", "")
         encoding = response.headers.get("content-encoding", "").strip().lower()
-        inflater = _Inflater() if encoding in ("gzip", "x-gzip", "deflate") else None
+        inflater = Inflater() if encoding in ("gzip", "x-gzip", "deflate") else None
         if declared.isdigit() and int(declared) > cap:
             raise _Failure("too large", answer)  # refused before reading a byte of it
         raw = 0
