@@ -171,7 +171,7 @@ def extract(file: BinaryIO, url: str) -> None:
 @click.option("--db", "db_path", required=True, metavar="PATH", help="Archive database.")
 def reextract(db_path: str) -> None:
     """Rebuild pages, sections, translations and versions from stored captures, offline."""
-    from archive import store
+    from archive.rebuild import reextract as rebuild
 
     from . import extract_page
     from .crawl import extract_capture
@@ -180,7 +180,7 @@ def reextract(db_path: str) -> None:
         fail(f"no database at {db_path} (crawl into it first: embassy-archive crawl … --db {db_path})")
     # One transaction: readers see the old archive until the new one is whole.
     with locked_archive(db_path) as db, db.conn:
-        counts = store.reextract(db, partial(extract_capture, extract_page))
+        counts = rebuild(db, partial(extract_capture, extract_page))
     click.echo("reextract: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
 
 

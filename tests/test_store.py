@@ -12,6 +12,7 @@ import pytest
 from sqlite_utils import Database
 
 from archive import store
+from archive.rebuild import reextract
 from archive.schema import ensure_schema
 from archive.search import fts_query
 from scraper.models import Capture, Page, Section, Site
@@ -243,7 +244,7 @@ def test_reextract_rebuilds_pages_and_versions_from_the_stored_captures(db: Data
         store.save_capture(db, capture("https://c/doc.pdf", body=b"%PDF-1.4",
                                         content_type="application/pdf"), crawl)
     with db.conn:
-        counts = store.reextract(db, fake_extract)
+        counts = reextract(db, fake_extract)
     assert counts == {"pages": 1, "new": 0, "changed": 1, "unchanged": 0, "removed": 0,
                       "failed": 1}
     row = db.table("pages").get(URL)
@@ -255,5 +256,5 @@ def test_reextract_rebuilds_pages_and_versions_from_the_stored_captures(db: Data
     assert matches(db, "pages_fts", "second") == 1 and matches(db, "pages_fts", "old") == 0
     assert matches(db, "sections_fts", "premier") == 0
     with db.conn:
-        again = store.reextract(db, fake_extract)
+        again = reextract(db, fake_extract)
     assert (again["unchanged"], again["changed"]) == (1, 0)
