@@ -12,13 +12,12 @@ import hashlib
 import json
 import zlib
 from collections.abc import Iterable
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlite_utils import Database
 
 from archive.search import normalise
-from scraper.models import Capture, Page, Site
+from scraper.models import Capture, Page, Site, utc_now
 
 COUNT_KEYS = ("fetched", "new", "changed", "unchanged", "failed", "documents", "gone", "skipped")
 # captures.outcome -> the crawls column it counts towards
@@ -33,9 +32,6 @@ _OUTCOME_COUNT = {
     "skipped": "skipped",
 }
 
-
-def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 # --- sites and crawls -------------------------------------------------------------------
@@ -53,7 +49,7 @@ def save_site(db: Database, site: Site) -> None:
 def start_crawl(db: Database, sites: list[str]) -> int:
     cur = db.conn.execute(
         "INSERT INTO crawls(started_at, status, sites) VALUES (?, 'running', ?)",
-        (_now(), json.dumps(list(sites), ensure_ascii=False)),
+        (utc_now(), json.dumps(list(sites), ensure_ascii=False)),
     )
     return int(cur.lastrowid or 0)
 
@@ -71,7 +67,7 @@ def finish_crawl(db: Database, crawl_id: int, status: str, counts: dict[str, int
         "UPDATE crawls SET status = ?, finished_at = ?, "
         + ", ".join(f"{key} = ?" for key in COUNT_KEYS)
         + " WHERE id = ?",
-        (status, _now(), *values, crawl_id),
+        (status, utc_now(), *values, crawl_id),
     )
 
 

@@ -15,14 +15,13 @@ import asyncio
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
 from .discover import discovery_urls, parse_feed, parse_sitemap
 from .http import Fetcher
-from .models import Capture, Page, Site
+from .models import Capture, Page, Site, utc_now
 from .progress import Reporter
 from .urls import in_scope, normalize_url, site_aliases, trap_reason
 
@@ -196,7 +195,7 @@ class Crawl:
     def _record_crash(self, site: Site, url: str, exc: Exception) -> Capture:
         """Record a URL whose processing failed in the crawler itself, and go on."""
         error = f"crawler error: {type(exc).__name__}: {exc}"[:300]
-        capture = Capture(url=url, fetched_at=_now_iso(), error=error)
+        capture = Capture(url=url, fetched_at=utc_now(), error=error)
         with self.db.conn:
             self.store.save_capture(self.db, capture, self.crawl_id, "failed")
             self.store.frontier_done(self.db, self.crawl_id, url, "failed")
@@ -307,9 +306,6 @@ def extract_capture(extract: Extract, body: bytes, url: str, headers: dict[str, 
         content_language=headers.get("content-language"),
     )
 
-
-def _now_iso() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _forget(in_flight: set[str], url: str, _task: object) -> None:

@@ -31,7 +31,6 @@ import time
 import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from types import TracebackType
 from typing import Self
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -40,7 +39,7 @@ import httpx
 from protego import Protego
 
 from scraper.addresses import bare_host, is_refused_address, system_resolver
-from scraper.models import Capture
+from scraper.models import Capture, utc_now
 from scraper.wire import Inflater, retry_after_seconds
 
 __all__ = ["Fetcher", "Politeness", "is_refused_address"]
@@ -114,9 +113,6 @@ class _Robots:
     available: bool = True
 
 
-def _now_iso() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
 
 async def _raw_chunks(response: httpx.Response) -> AsyncIterator[bytes]:
     if response.is_stream_consumed:  # an in-memory response, e.g. from httpx.MockTransport
@@ -188,7 +184,7 @@ class Fetcher:
         self, url: str, *, etag: str | None = None, last_modified: str | None = None
     ) -> Capture:
         """GET one URL politely; never raises for a network or server problem."""
-        fetched_at = _now_iso()
+        fetched_at = utc_now()
         headers: dict[str, str] = {}
         if etag:
             headers["if-none-match"] = etag
