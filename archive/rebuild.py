@@ -15,14 +15,7 @@ from urllib.parse import urlsplit
 from sqlite_utils import Database
 
 from archive.store import capture_body, mark_gone, save_extraction
-from scraper.models import Page
-
-_HTML_TYPES = ("text/html", "application/xhtml+xml")
-
-
-def _is_html(content_type: str | None, body: bytes) -> bool:
-    ctype = (content_type or "").split(";")[0].strip().lower()
-    return ctype in _HTML_TYPES or (not ctype and b"<html" in body[:2048].lower())
+from scraper.models import Page, is_html
 
 
 def reextract(
@@ -68,7 +61,7 @@ def reextract(
                 continue
             body = capture_body(db, sha)
             headers = _headers(headers_json)
-            if body is None or not _is_html(headers.get("content-type"), body):
+            if body is None or not is_html(headers.get("content-type"), body):
                 continue
             previous_sha = sha
             try:

@@ -14,6 +14,14 @@ def utc_now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def is_html(content_type: str | None, body: bytes) -> bool:
+    """Is this answer a web page (to extract), rather than a document or a feed?"""
+    ctype = (content_type or "").split(";")[0].strip().lower()
+    return ctype in ("text/html", "application/xhtml+xml") or (
+        not ctype and b"<html" in body[:2048].lower()
+    )
+
+
 @dataclass(frozen=True)
 class Section:
     """A run of body text under one heading; the text before the first heading has heading None."""
@@ -114,7 +122,4 @@ class Capture:
 
     @property
     def is_html(self) -> bool:
-        ctype = (self.content_type or "").split(";")[0].strip().lower()
-        return ctype in ("text/html", "application/xhtml+xml") or (
-            not ctype and self.body is not None and b"<html" in self.body[:2048].lower()
-        )
+        return self.body is not None and is_html(self.content_type, self.body)

@@ -7,7 +7,7 @@ recursion limit.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 import lxml.html
 from lxml import etree
@@ -62,20 +62,6 @@ def tokens(el: HtmlElement) -> str:
     cls = el.get("class") or ""
     ident = el.get("id") or ""
     return f"{cls} {ident}".lower() if (cls or ident) else ""
-
-
-def iter_elements(root: HtmlElement) -> Iterator[HtmlElement]:
-    """Every element under root (root included), comments and PIs skipped."""
-    for el in root.iter():
-        if isinstance(el.tag, str):
-            yield el
-
-
-def ancestors(el: HtmlElement) -> Iterator[HtmlElement]:
-    parent = el.getparent()
-    while parent is not None:
-        yield parent
-        parent = parent.getparent()
 
 
 def text_of(el: HtmlElement, skip: Iterable[HtmlElement] = (), *, skip_tags: frozenset[str] = NON_TEXT) -> str:
