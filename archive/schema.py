@@ -153,6 +153,34 @@ CREATE INDEX IF NOT EXISTS crawls_status ON crawls(status);
 """
 
 
+# Where each capture came from: 'crawl', 'warc:<file name>' or 'wayback'. A version takes its
+# capture's source through a trigger, so every writer of page_versions (the crawl, reextract,
+# an import) gets it right without knowing of it. backfill_items is the backfill's progress:
+# one row per CDX capture to fetch, so a killed backfill resumes and never stores one twice.
+_SOURCE = """
+ALTER TABLE captures ADD COLUMN source TEXT NOT NULL DEFAULT 'crawl';
+ALTER TABLE page_versions ADD COLUMN source TEXT NOT NULL DEFAULT 'crawl';
+CREATE TRIGGER IF NOT EXISTS page_versions_take_source AFTER INSERT ON page_versions
+BEGIN
+    UPDATE page_versions SET source = coalesce(
+        (SELECT source FROM captures WHERE id = NEW.capture_id), 'crawl')
+    WHERE rowid = NEW.rowid;
+END;
+CREATE INDEX IF NOT EXISTS captures_source ON captures(source);
+CREATE INDEX IF NOT EXISTS page_versions_source ON page_versions(source);
+CREATE TABLE IF NOT EXISTS backfill_items (
+    url TEXT NOT NULL,
+    timestamp TEXT NOT NULL,  -- the CDX server's 14-digit capture time
+    site TEXT NOT NULL,
+    original TEXT NOT NULL,
+    digest TEXT,
+    state TEXT NOT NULL DEFAULT 'queued',  -- queued | done | failed
+    capture_id INTEGER REFERENCES captures(id),
+    PRIMARY KEY (url, timestamp)
+);
+"""
+
+
 def rebuild_fts(conn: sqlite3.Connection) -> None:
     """Index every page and section again (after a change of the normaliser or of Unicode)."""
     conn.execute("INSERT INTO pages_fts(pages_fts) VALUES ('delete-all')")
@@ -189,6 +217,7 @@ MIGRATIONS: list[tuple[int, str, list[Step]]] = [
     (2, "page history and language provenance", [_HISTORY]),
     (3, "full-text search over normalised text", [_FTS, rebuild_fts]),
     (4, "indexes for canned queries and facets", [_INDEXES]),
+    (5, "where each capture came from; backfill progress", [_SOURCE]),
 ]
 LATEST = MIGRATIONS[-1][0]
 
