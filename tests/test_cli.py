@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from scraper.cli import cli
-from scraper.lock import crawl_lock
+from archive.lock import crawl_lock
 
 COMMANDS = ["crawl", "extract", "reextract", "serve", "demo"]
 

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from scraper.lock import LockHeld, crawl_lock
+from archive.lock import LockHeld, crawl_lock
 
 
 def test_a_second_holder_is_refused_while_the_first_holds(tmp_path):
@@ -22,7 +22,7 @@ def test_a_second_holder_is_refused_while_the_first_holds(tmp_path):
 def test_the_lock_dies_with_a_killed_process(tmp_path):
     db = tmp_path / "a.db"
     code = (
-        "import sys, time; from scraper.lock import crawl_lock\n"
+        "import sys, time; from archive.lock import crawl_lock\n"
         f"with crawl_lock({str(db)!r}):\n    print('held', flush=True); time.sleep(60)\n"
     )
     child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
