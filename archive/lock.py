@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from archive.errors import LockHeld
 
-class LockHeld(Exception):
-    """Another process holds this database's crawl lock."""
+__all__ = ["LockHeld", "crawl_lock"]
 
 
 @contextmanager

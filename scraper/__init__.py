@@ -1,7 +1,24 @@
-"""embassy-archive: a polite crawler and multilingual archive of embassy websites."""
+"""embassy-archive: a polite crawler and multilingual archive of embassy websites.
+
+`extract_page` is imported at once (it is all a worker process needs); the crawl API
+(`crawl_sites`, `reextract`, `seed_site`, `LockHeld`) on first use, since it brings in httpx
+and the archive's storage.
+"""
+
+from typing import Any
 
 from .extract import extract_page
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "extract_page"]
+_API = ("LockHeld", "crawl_sites", "reextract", "seed_site")
+
+__all__ = ["__version__", "extract_page", *_API]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _API:
+        from . import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'scraper' has no attribute {name!r}")

@@ -6,19 +6,20 @@ import io
 import json
 import os
 import socket
-import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from functools import partial
-from pathlib import Path
 from typing import BinaryIO, NoReturn
-from urllib.parse import urlsplit
 
 import click
-from sqlite_utils import Database
+
+from archive.api import Archive
+from archive.api import open_archive as api_open_archive
+from archive.errors import ArchiveError, LockHeld
 
 from . import __version__
+from .api import NotAURL, crawl_sites, seed_site
+from .api import reextract as api_reextract
 from .config import ConfigError, load_sites, select_sites
 from .crawl import CrawlOptions, CrawlResult
 from .models import Site
@@ -36,59 +37,32 @@ def fail(message: str, status: int = EXIT_USAGE) -> NoReturn:
 
 
 @contextmanager
-def open_archive(path: str, *, create: bool) -> Iterator[Database]:
-    """The archive database at `path`, its schema applied; exits 2 when it can't be used."""
-    from archive.schema import ensure_schema
-
-    db_path = Path(path)
-    if not create and not db_path.is_file():
-        fail(f"no database at {path} (crawl into it first: embassy-archive crawl … --db {path})")
-    if create and not db_path.parent.is_dir():
-        fail(f"cannot create {path}: folder {db_path.parent} does not exist")
+def user_errors() -> Iterator[None]:
+    """The library's named exceptions, each turned into one line and an exit status."""
     try:
-        db = Database(db_path)
-        db.execute("PRAGMA busy_timeout = 10000")
-        tables = db.table_names()
-        if tables and "migrations" not in tables:
-            # Another application's SQLite file: adding our tables to it would be rude.
-            fail(f"{path} is a SQLite database of another application, not an archive")
-        ensure_schema(db)
-    except sqlite3.DatabaseError as exc:
-        fail(f"{path} is not an embassy-archive database ({exc})")
-    try:
-        yield db
-    finally:
-        db.close()
+        yield
+    except LockHeld as exc:
+        fail(str(exc), EXIT_LOCKED)
+    except (ArchiveError, ConfigError) as exc:
+        fail(str(exc))
+    except KeyboardInterrupt:
+        fail("interrupted; run the same command again to resume", 130)
 
 
 @contextmanager
-def locked_archive(path: str) -> Iterator[Database]:
-    """The archive, created if missing, held by this process's crawl lock for the block."""
-    from .lock import LockHeld, crawl_lock
-
-    if not Path(path).parent.is_dir():
-        fail(f"cannot create {path}: folder {Path(path).parent} does not exist")
-    try:
-        with crawl_lock(path), open_archive(path, create=True) as db:
-            yield db
-    except LockHeld as exc:
-        fail(str(exc), EXIT_LOCKED)
+def open_archive(path: str, *, create: bool, lock: bool = False) -> Iterator[Archive]:
+    """The archive at `path` for one command (see `user_errors` for what a failure prints)."""
+    with user_errors():
+        archive = api_open_archive(path, create=create, lock=lock)
+    with archive:
+        yield archive
 
 
 def _run_crawl(db_path: str, sites: list[Site], *, delay: float, options: CrawlOptions,
                reporter: Reporter) -> CrawlResult:
-    from archive import store
-
-    from . import extract_page
-    from .crawl import run_crawl_sync
-    from .http import Politeness
-
-    with locked_archive(db_path) as db:
-        try:
-            return run_crawl_sync(db, store, sites, extract_page, politeness=Politeness(delay=delay),
-                                  options=options, reporter=reporter)
-        except KeyboardInterrupt:
-            fail("interrupted; run the same command again to resume this crawl", 130)
+    # The lock is taken before the database is opened, so a second crawl touches nothing.
+    with user_errors(), open_archive(db_path, create=True, lock=True) as archive:
+        return crawl_sites(archive, sites, delay=delay, options=options, reporter=reporter)
 
 
 @click.group()
@@ -102,12 +76,10 @@ def cli() -> None:
 
 
 def _seed_site(url: str) -> Site:
-    from .crawl import site_for_url
-
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise click.BadParameter(f"'{url}' is not an http(s) URL", param_hint="URL")
-    return site_for_url(url)
+    try:
+        return seed_site(url)
+    except NotAURL as exc:
+        raise click.BadParameter(str(exc), param_hint="URL") from None
 
 
 @cli.command()
@@ -171,16 +143,8 @@ def extract(file: BinaryIO, url: str) -> None:
 @click.option("--db", "db_path", required=True, metavar="PATH", help="Archive database.")
 def reextract(db_path: str) -> None:
     """Rebuild pages, sections, translations and versions from stored captures, offline."""
-    from archive.rebuild import reextract as rebuild
-
-    from . import extract_page
-    from .crawl import extract_capture
-
-    if not Path(db_path).is_file():
-        fail(f"no database at {db_path} (crawl into it first: embassy-archive crawl … --db {db_path})")
-    # One transaction: readers see the old archive until the new one is whole.
-    with locked_archive(db_path) as db, db.conn:
-        counts = rebuild(db, partial(extract_capture, extract_page))
+    with user_errors(), open_archive(db_path, create=False, lock=True) as archive:
+        counts = api_reextract(archive)
     click.echo("reextract: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
 
 
