@@ -1,0 +1,238 @@
+"""`export-warc`: the archive's captures out as WARC/1.1 (and WACZ), for the web-archiving world.
+
+One `warcinfo` record, then per capture that brought an answer a `request` and a `response`
+record, or a `revisit` (profile identical-payload-digest) when its body repeats one written
+earlier in the file. warcio's writer computes the block and payload digests. What the archive
+does not keep is rebuilt and said so in the warcinfo record: the status line's reason phrase
+and HTTP version, the request (method GET, the User-Agent), and the header list (stored as a
+JSON object: names lower-case, repeated headers joined by ", "). Bodies are kept decoded, so a
+`Content-Encoding` received is written as `X-Archive-Orig-Content-Encoding` (pywb's convention)
+and `Content-Length` is the decoded body's.
+
+Captures are read from the database one at a time and written as they come: memory stays
+small whatever the archive's size (only one line per distinct body is kept, for revisits).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from io import BytesIO
+from pathlib import Path
+from typing import Any, BinaryIO
+from urllib.parse import urlsplit
+
+from sqlite_utils import Database
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from archive.store import capture_body
+
+SOFTWARE = "embassy-archive 0.1.0 (warcio)"
+USER_AGENT = "embassy-archive/0.1 (+https://github.com/embassy-archive/embassy-archive)"
+# Headers that describe the bytes on the wire, not the decoded body the archive keeps.
+_WIRE_HEADERS = {"content-encoding", "transfer-encoding", "content-length"}
+RECONSTRUCTED = (
+    "status line reason phrase and HTTP/1.1 version rebuilt from the status code; request "
+    "records rebuilt (GET, Host, User-Agent); response headers as stored (lower-case names, "
+    "repeats joined by ', '); bodies decoded, so Content-Encoding is written as "
+    "X-Archive-Orig-Content-Encoding and Content-Length is the decoded length"
+)
+
+
+class ExportError(Exception):
+    """An export that cannot be made (an unknown site, a bad date, WACZ packing failed)."""
+
+
+@dataclass
+class ExportResult:
+    """What an export wrote: record counts, and the page list a WACZ carries."""
+
+    path: Path
+    responses: int = 0
+    revisits: int = 0
+    pages: dict[str, str] = field(default_factory=dict)  # url -> WARC-Date of its last capture
+    wacz: Path | None = None
+
+    def summary(self) -> str:
+        line = f"export-warc: {self.responses} responses, {self.revisits} revisits -> {self.path}"
+        return line + (f"; WACZ {self.wacz}" if self.wacz else "")
+
+
+@dataclass(frozen=True)
+class _Row:
+    url: str
+    fetched_at: str
+    status: int
+    headers: dict[str, str]
+    sha256: str
+    site: str | None
+
+
+def export_warc(
+    db: Database, out: Path, *, site: str | None = None, since: str | None = None
+) -> ExportResult:
+    """Write the archive's captures (of one site, fetched since a date) to a WARC/1.1 file.
+
+    `out` ending in `.gz` is written gzip-compressed record by record (as Heritrix does).
+    Raises ExportError for a site the archive does not know.
+    """
+    hosts = _site_hosts(db, site) if site else set()
+    result = ExportResult(path=out)
+    first: dict[str, tuple[str, str, str]] = {}  # sha256 -> (uri, WARC-Date, payload digest)
+    with out.open("wb") as fh:
+        writer = WARCWriter(fh, gzip=out.name.endswith(".gz"), warc_version="1.1")
+        writer.write_record(_warcinfo(writer, out.name, site, since))
+        for row in _captures(db, since):
+            if site and row.site != site and (urlsplit(row.url).netloc not in hosts):
+                continue
+            _write_capture(db, writer, row, first, result)
+    return result
+
+
+def _write_capture(
+    db: Database,
+    writer: WARCWriter,
+    row: _Row,
+    first: dict[str, tuple[str, str, str]],
+    result: ExportResult,
+) -> None:
+    http_headers = _response_headers(row)
+    warc_headers = {"WARC-Date": row.fetched_at}
+    earlier = first.get(row.sha256)
+    if earlier is not None:
+        uri, date, digest = earlier
+        record = writer.create_revisit_record(
+            row.url, digest, uri, date, http_headers=http_headers, warc_headers_dict=warc_headers
+        )
+        writer.write_record(record)
+        result.revisits += 1
+    else:
+        body = capture_body(db, row.sha256)
+        if body is None:  # a capture whose body is missing is not exported half
+            return
+        http_headers.replace_header("Content-Length", str(len(body)))
+        record = writer.create_warc_record(
+            row.url, "response", payload=BytesIO(body), length=len(body),
+            http_headers=http_headers, warc_headers_dict=warc_headers,
+        )
+        digest = record.rec_headers.get_header("WARC-Payload-Digest")
+        writer.write_request_response_pair(_request(writer, row), record)
+        first[row.sha256] = (row.url, row.fetched_at, digest)
+        result.responses += 1
+    if row.status == 200:
+        result.pages[row.url] = row.fetched_at
+
+
+def _captures(db: Database, since: str | None) -> Iterator[_Row]:
+    # A capture is filed under the address that answered (the end of its redirects), as a
+    # replay tool looks it up; the site comes from the page or the crawl's frontier.
+    sql = (
+        "SELECT coalesce(c.final_url, c.url), c.fetched_at, c.status, c.headers, c.sha256, "
+        "coalesce((SELECT site FROM pages p WHERE p.url = coalesce(c.final_url, c.url)), "
+        "(SELECT site FROM frontier f WHERE f.crawl_id = c.crawl_id AND f.url = c.url)) "
+        "FROM captures c WHERE c.status IS NOT NULL AND c.sha256 IS NOT NULL "
+        + ("AND c.fetched_at >= ? " if since else "")
+        + "ORDER BY c.fetched_at, c.id"
+    )
+    for url, fetched_at, status, headers, sha, site in db.conn.execute(sql, (since,) if since else ()):
+        yield _Row(url, fetched_at, int(status), _json_object(headers), sha, site)
+
+
+def _site_hosts(db: Database, site: str) -> set[str]:
+    hosts = {h for (h,) in db.conn.execute("SELECT host FROM sites WHERE name = ?", (site,))}
+    if not hosts and not db.conn.execute(
+        "SELECT 1 FROM pages WHERE site = ? LIMIT 1", (site,)
+    ).fetchone():
+        raise ExportError(f"no site named '{site}' in this archive")
+    return hosts
+
+
+def _json_object(value: str | None) -> dict[str, str]:
+    try:
+        data = json.loads(value or "{}")
+    except ValueError:
+        return {}
+    return {str(k).lower(): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def _response_headers(row: _Row) -> StatusAndHeaders:
+    try:
+        reason = HTTPStatus(row.status).phrase
+    except ValueError:
+        reason = ""
+    items: list[tuple[str, str]] = []
+    for name, value in row.headers.items():
+        if name == "content-encoding":
+            items.append(("X-Archive-Orig-Content-Encoding", value))
+        elif name not in _WIRE_HEADERS:
+            items.append((name, value))
+    return StatusAndHeaders(f"{row.status} {reason}".strip(), items, protocol="HTTP/1.1")
+
+
+def _request(writer: WARCWriter, row: _Row) -> Any:
+    parts = urlsplit(row.url)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    headers = StatusAndHeaders(
+        f"GET {target} HTTP/1.1",
+        [("Host", parts.netloc), ("User-Agent", USER_AGENT), ("Accept", "*/*")],
+        is_http_request=True,
+    )
+    return writer.create_warc_record(
+        row.url, "request", http_headers=headers, warc_headers_dict={"WARC-Date": row.fetched_at}
+    )
+
+
+def _warcinfo(writer: WARCWriter, filename: str, site: str | None, since: str | None) -> Any:
+    info = {
+        "software": SOFTWARE,
+        "format": "WARC File Format 1.1",
+        "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
+        "description": "Captures of embassy websites exported from an embassy-archive database"
+        + (f"; site {site}" if site else "")
+        + (f"; fetched since {since}" if since else ""),
+        "reconstructed": RECONSTRUCTED,
+    }
+    return writer.create_warcinfo_record(filename, info)
+
+
+# --- WACZ -------------------------------------------------------------------------------
+
+
+def pages_jsonl(db: Database, pages: dict[str, str], out: BinaryIO) -> int:
+    """Write the WACZ page list (json-pages-1.0): the archive's pages present in the export."""
+    out.write(b'{"format": "json-pages-1.0", "id": "pages", "title": "All Pages"}\n')
+    written = 0
+    for url, title in db.conn.execute("SELECT url, title FROM pages ORDER BY url"):
+        if url in pages:
+            entry = {"url": url, "ts": pages[url], "title": title or url}
+            out.write(json.dumps(entry, ensure_ascii=False).encode() + b"\n")
+            written += 1
+    return written
+
+
+def pack_wacz(db: Database, result: ExportResult, wacz_path: Path) -> Path:
+    """Pack an exported WARC and the archive's page list into a WACZ (the `wacz` package).
+
+    Runs `wacz create` with this interpreter: the package is a command line first, and its
+    output is only useful when it fails. Raises ExportError with the tool's last line then.
+    """
+    with tempfile.TemporaryDirectory() as tmp:
+        pages = Path(tmp) / "pages.jsonl"
+        with pages.open("wb") as fh:
+            pages_jsonl(db, result.pages, fh)
+        command = [
+            sys.executable, "-m", "wacz", "create", "-o", str(wacz_path), "-p", str(pages),
+            "--title", "embassy-archive export", str(result.path),
+        ]
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0 or not wacz_path.is_file():
+        lines = (done.stderr or done.stdout).strip().splitlines() or ["no output"]
+        raise ExportError(f"wacz create failed: {lines[-1]}")
+    result.wacz = wacz_path
+    return wacz_path
