@@ -1,0 +1,64 @@
+"""Declared dependencies match the code: each one is imported by the package or its tests."""
+
+import ast
+import tomllib
+from importlib.metadata import packages_distributions
+from pathlib import Path
+
+import pytest
+from packaging.requirements import Requirement
+
+ROOT = Path(__file__).resolve().parents[1]
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+# Tools run by `make lint`, not imported; a stub package is read by mypy only.
+TOOLS = {"ruff", "mypy", "types-pyyaml"}
+
+
+def _imports(folders: list[str]) -> set[str]:
+    found: set[str] = set()
+    for folder in folders:
+        for path in (ROOT / folder).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Import):
+                    found |= {alias.name.split(".")[0] for alias in node.names}
+                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                    found.add(node.module.split(".")[0])
+                elif (isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "importorskip"
+                      and node.args and isinstance(node.args[0], ast.Constant)):
+                    found.add(str(node.args[0].value).split(".")[0])
+    return found
+
+
+def _distributions(modules: set[str]) -> set[str]:
+    owners = packages_distributions()
+    return {dist.lower().replace("_", "-") for m in modules for dist in owners.get(m, [])}
+
+
+def _declared(group: list[str]) -> list[str]:
+    return [Requirement(spec).name.lower().replace("_", "-") for spec in group]
+
+
+@pytest.mark.parametrize("name", _declared(PYPROJECT["project"]["dependencies"]))
+def test_every_runtime_dependency_is_imported_by_the_package(name):
+    assert name in _distributions(_imports(["scraper", "archive"])), (
+        f"{name} is declared in pyproject.toml but scraper/ and archive/ never import it"
+    )
+
+
+@pytest.mark.parametrize(
+    "name", [n for n in _declared(PYPROJECT["project"]["optional-dependencies"]["test"])
+             if n not in TOOLS]
+)
+def test_every_test_dependency_is_imported_by_the_tests_or_benchmarks(name):
+    assert name in _distributions(_imports(["tests", "bench", "scraper", "archive"])), (
+        f"{name} is in the test extra but nothing imports it"
+    )
+
+
+def test_every_third_party_import_of_the_package_is_declared():
+    declared = set(_declared(PYPROJECT["project"]["dependencies"]))
+    owners = packages_distributions()
+    for module in sorted(_imports(["scraper", "archive"])):
+        dists = {d.lower().replace("_", "-") for d in owners.get(module, [])}
+        if dists and module not in ("scraper", "archive"):
+            assert dists & declared, f"scraper/ or archive/ imports {module}, which pyproject does not declare"
