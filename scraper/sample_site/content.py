@@ -20,11 +20,14 @@ SEED_PATH = "/Le-Service-de-Securite-Interieure"
 def seed_dir() -> Path | None:
     """Where the founding page's expected extraction lies, if anywhere.
 
-    `EMBASSY_ARCHIVE_SEED` names the folder; otherwise `shared/seed/` beside the repository
-    (where CI and the developers have it). The repository itself holds none of that text.
+    `EMBASSY_ARCHIVE_SEED` names the folder (`make demo` and the tests set it to the team's
+    `../shared/seed` when it lies beside the repository). The installed package never looks
+    outside itself, and the repository holds none of that text.
     """
     named = os.environ.get("EMBASSY_ARCHIVE_SEED")
-    folder = Path(named) if named else Path(__file__).resolve().parents[3] / "shared" / "seed"
+    if not named:
+        return None
+    folder = Path(named)
     return folder if (folder / "expected.json").is_file() else None
 
 
