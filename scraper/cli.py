@@ -25,7 +25,7 @@ from .crawl import CrawlOptions, CrawlResult
 from .models import Site
 from .progress import Reporter
 
-# Exit statuses (DESIGN.md); click itself exits 2 on bad usage.
+# Exit statuses (README, "Exit status"); click itself exits 2 on bad usage.
 EXIT_USAGE = 2
 EXIT_LOCKED = 75
 
