@@ -11,20 +11,21 @@ nothing: a capture already held (same URL, date and body) is skipped.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+import gzip
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from urllib.parse import urlsplit
 
 from sqlite_utils import Database
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from archive.store import capture_body, save_capture, save_extraction, set_outcome
-from scraper.models import Capture, Page, Site, is_html
+from archive.ingest import Extract, save_foreign_capture
+from archive.store import capture_body
+from scraper.models import Capture, Site
 
-Extract = Callable[[bytes, str, dict[str, str]], Page]
 BATCH = 200  # records per transaction: a killed import keeps most of its work, and resumes
 
 
@@ -104,8 +105,23 @@ def import_warcs(
     return result
 
 
+def _check_start(path: Path) -> None:
+    """warcio reads almost anything as an ARC file: a WARC (or ARC) begins with its magic."""
+    with path.open("rb") as fh:
+        head = fh.read(2)
+        fh.seek(0)
+        stream: IO[bytes] = gzip.GzipFile(fileobj=fh) if head == b"\x1f\x8b" else fh
+        try:
+            start = stream.read(16)
+        except (OSError, EOFError) as exc:
+            raise WarcError(f"{path} is not a readable WARC file ({exc})") from None
+    if not start.startswith((b"WARC/", b"filedesc://")):
+        raise WarcError(f"{path} is not a WARC file (it does not begin with a WARC record)")
+
+
 def _responses(path: Path, result: ImportResult) -> Iterator[_Response]:
     try:
+        _check_start(path)
         with path.open("rb") as fh:
             for record in ArchiveIterator(fh, arc2warc=True):
                 response = _response(record)
@@ -207,34 +223,9 @@ def _store(
     )
     if response.digest and capture.sha256:
         digests[response.digest] = capture.sha256
-    if db.conn.execute(
-        "SELECT 1 FROM captures WHERE url = ? AND fetched_at = ? AND sha256 IS ?",
-        (capture.url, capture.fetched_at, capture.sha256),
-    ).fetchone():
+    saved = save_foreign_capture(db, capture, site.name, source, extract)
+    if saved is None:
         result.duplicates += 1
         return
-    html = capture.status == 200 and is_html(capture.content_type, body)
-    outcome = _outcome_without_page(capture.status) if not html else "new"
-    capture_id = save_capture(db, capture, None, outcome)
-    # Before the extraction: the version row takes its capture's source when it is written.
-    db.conn.execute("UPDATE captures SET source = ? WHERE id = ?", (source, capture_id))
     result.captures += 1
-    if html:
-        try:
-            page = extract(body, capture.url, capture.headers)
-        except Exception:  # noqa: BLE001 - one bad record must not stop the import of the rest
-            outcome = "failed"
-        else:
-            outcome = save_extraction(db, page, capture_id, site.name, capture.fetched_at)
-        set_outcome(db, capture_id, outcome)
-    result.pages[outcome] = result.pages.get(outcome, 0) + 1
-
-
-def _outcome_without_page(status: int | None) -> str:
-    if status == 200:
-        return "document"
-    if status in (404, 410):
-        return "gone"
-    if status is not None and 300 <= status < 400:
-        return "redirect"
-    return "failed"
+    result.pages[saved[1]] = result.pages.get(saved[1], 0) + 1

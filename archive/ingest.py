@@ -1,0 +1,129 @@
+"""Captures that come from elsewhere (a WARC file, a web archive) stored like crawled ones.
+
+`save_foreign_capture` is the one door for both `import-warc` and `backfill`: the capture is
+stored with `store.save_capture`, marked with its source, and an HTML page is extracted with the
+crawl's own extraction and saved with `store.save_extraction`. `BackfillQueue` keeps the
+backfill's progress in `backfill_items`, so a backfill killed at any moment resumes where it
+stopped and stores nothing twice: a capture and its item's `done` are one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from archive.store import save_capture, save_extraction, set_outcome
+from scraper.models import Capture, Page, is_html
+
+Extract = Callable[[bytes, str, dict[str, str]], Page]
+
+
+def save_foreign_capture(
+    db: Database, capture: Capture, site: str, source: str, extract: Extract
+) -> tuple[int, str] | None:
+    """Store a capture from `source` ('warc:<file>', 'wayback') and extract it if it is a page.
+
+    Returns (capture id, outcome) — outcome 'new' | 'changed' | 'unchanged' for a page,
+    'document', 'gone', 'redirect' or 'failed' otherwise — or None when the archive already
+    holds this capture (same URL, date and body). Never commits.
+    """
+    if db.conn.execute(
+        "SELECT 1 FROM captures WHERE url = ? AND fetched_at = ? AND sha256 IS ?",
+        (capture.url, capture.fetched_at, capture.sha256),
+    ).fetchone():
+        return None
+    body = capture.body
+    html = capture.status == 200 and body is not None and is_html(capture.content_type, body)
+    outcome = "new" if html else _outcome_without_page(capture.status)
+    capture_id = save_capture(db, capture, None, outcome)
+    # Before the extraction: the version row takes its capture's source when it is written.
+    db.conn.execute("UPDATE captures SET source = ? WHERE id = ?", (source, capture_id))
+    if html and body is not None:
+        try:
+            page = extract(body, capture.url, dict(capture.headers))
+        except Exception:  # noqa: BLE001 - one bad capture must not stop the rest
+            outcome = "failed"
+        else:
+            outcome = save_extraction(db, page, capture_id, site, capture.fetched_at)
+        set_outcome(db, capture_id, outcome)
+    return capture_id, outcome
+
+
+def _outcome_without_page(status: int | None) -> str:
+    if status == 200:
+        return "document"
+    if status in (404, 410):
+        return "gone"
+    if status is not None and 300 <= status < 400:
+        return "redirect"
+    return "failed"
+
+
+@dataclass(frozen=True)
+class Item:
+    """One capture a CDX server listed, to fetch: the page URL, its 14-digit timestamp."""
+
+    url: str
+    timestamp: str
+    site: str
+    original: str  # the URL as the web archive spells it (used to fetch it back)
+    digest: str | None = None
+
+
+class BackfillQueue:
+    """The backfill's persistent to-do list in `backfill_items`; every method commits."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def plan(self, items: Iterable[Item]) -> int:
+        """Queue captures not queued before; returns how many are new to the list."""
+        added = 0
+        with self.db.conn:
+            for item in items:
+                cur = self.db.conn.execute(
+                    "INSERT OR IGNORE INTO backfill_items(url, timestamp, site, original, digest) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (item.url, item.timestamp, item.site, item.original, item.digest),
+                )
+                added += cur.rowcount
+        return added
+
+    def queued(self, site: str, limit: int | None = None) -> list[Item]:
+        """The site's captures still to fetch, oldest page URL first, each page in date order."""
+        rows = self.db.conn.execute(
+            "SELECT url, timestamp, site, original, digest FROM backfill_items "
+            "WHERE site = ? AND state = 'queued' ORDER BY url, timestamp LIMIT ?",
+            (site, -1 if limit is None else limit),
+        ).fetchall()
+        return [Item(*row) for row in rows]
+
+    def digests_done(self, url: str) -> set[str]:
+        """Digests of this page's captures already fetched (a rerun does not fetch them again)."""
+        rows = self.db.conn.execute(
+            "SELECT digest FROM backfill_items WHERE url = ? AND state = 'done' "
+            "AND digest IS NOT NULL",
+            (url,),
+        )
+        return {row[0] for row in rows}
+
+    def save(self, item: Item, capture: Capture, extract: Extract) -> str | None:
+        """Store a fetched capture and mark its item done, in one transaction."""
+        with self.db.conn:
+            saved = save_foreign_capture(self.db, capture, item.site, "wayback", extract)
+            self.db.conn.execute(
+                "UPDATE backfill_items SET state = 'done', capture_id = ? "
+                "WHERE url = ? AND timestamp = ?",
+                (saved[0] if saved else None, item.url, item.timestamp),
+            )
+        return saved[1] if saved else None
+
+    def failed(self, item: Item) -> None:
+        """The web archive has no usable answer for this capture: do not ask again."""
+        with self.db.conn:
+            self.db.conn.execute(
+                "UPDATE backfill_items SET state = 'failed' WHERE url = ? AND timestamp = ?",
+                (item.url, item.timestamp),
+            )
