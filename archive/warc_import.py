@@ -15,7 +15,7 @@ import gzip
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 from urllib.parse import urlsplit
 
 from sqlite_utils import Database
@@ -110,9 +110,12 @@ def _check_start(path: Path) -> None:
     with path.open("rb") as fh:
         head = fh.read(2)
         fh.seek(0)
-        stream: IO[bytes] = gzip.GzipFile(fileobj=fh) if head == b"\x1f\x8b" else fh
         try:
-            start = stream.read(16)
+            if head == b"\x1f\x8b":
+                with gzip.GzipFile(fileobj=fh) as unzipped:
+                    start = unzipped.read(16)
+            else:
+                start = fh.read(16)
         except (OSError, EOFError) as exc:
             raise WarcError(f"{path} is not a readable WARC file ({exc})") from None
     if not start.startswith((b"WARC/", b"filedesc://")):
