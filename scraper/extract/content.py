@@ -22,15 +22,20 @@ STRONG = re.compile(
     r"cookies?|cookie-banner|breadcrumbs?|ariane|hierarchie|pagination|pager|skiplinks?|"
     r"skip|sidebar|widgets?|promo|advert\w*|ads|login|connexion|search|recherche|rss|tags|"
     r"mots|motscles|keywords|toolbar|outils|caption|captions|credits?|legende|modal|popup|"
-    r"sr-only-focusable|print|imprimer|lesplus|most-read|plus-lus|teasers?|cta|paywall|"
+    r"sr-only-focusable|print|imprimer|lesplus|most-read|plus-lus|cta|paywall|"
     r"documents_joints|spip_doc|traductions|tradlang|font-tools|back-to-top|postscriptum|"
-    r"ps|notes|accordion|author-bio|pourciter|infobox|contact|kontakt|rueckfrage\w*)(?:$|[\s_-])"
+    r"ps|notes|accordion|author|authors|author-bio|about-author|kommentare?|pourciter|infobox|contact|kontakt|rueckfrage\w*)(?:$|[\s_-])"
 )
 # Words that mark page furniture but sometimes wrap the whole page: dropped only when they
 # hold less than half of the document's prose.
 _WEAK = re.compile(
     r"(?:^|[\s_-])(?:header|entete|masthead|nav|navbar|navigation|menu|footer|pied|aside|"
-    r"extra|secondary|top|bottom|banner|overlay|toggler|wrapper-nav)(?:$|[\s_-])"
+    r"extra|secondary|top|bottom|banner|overlay|toggler|wrapper-nav|teasers?)(?:$|[\s_-])"
+)
+# Of those, the words that inside an article name its own parts (the header with the lead,
+# a "teaser" paragraph that is the lead, a top or bottom block): read there when not links.
+_ARTICLE_PARTS = re.compile(
+    r"(?:^|[\s_-])(?:header|entete|top|bottom|teasers?|intro|banner)(?:$|[\s_-])"
 )
 _WEAK_TAGS = frozenset({"nav", "aside", "footer", "header", "form", "menu"})
 _PARAGRAPHS = frozenset({"p", "pre", "blockquote", "td", "dd"})
@@ -48,7 +53,11 @@ class Measures:
     text: dict[HtmlElement, int] = field(default_factory=dict)
     links: dict[HtmlElement, int] = field(default_factory=dict)
     score: dict[HtmlElement, float] = field(default_factory=dict)
+    # Paragraph points of the whole subtree: an article split over sibling blocks adds up here.
+    deep: dict[HtmlElement, float] = field(default_factory=dict)
     skip: set[HtmlElement] = field(default_factory=set)
+    # Skipped for a weak word or the header tag only: inside the article, its own part.
+    soft: set[HtmlElement] = field(default_factory=set)
 
 
 # Labels of page furniture that templates print as plain text, with no class to name them:
@@ -94,10 +103,17 @@ def _label_boxes(labels: list[tuple[HtmlElement, str, int]], m: Measures) -> Non
         m.skip.add(box)
 
 
+# WordPress writes a post's categories and tags into its class ("category-kommentare",
+# "tag-social-media"): the blog's vocabulary, not the element's role.
+_TAXONOMY = re.compile(r"(?:^|\s)(?:category|tag|tags|topic)-\S+")
+
+
 @lru_cache(maxsize=4096)
 def furniture(names: str) -> tuple[bool, bool]:
     """(strong, weak): whether class-and-id words mark boilerplate. Class strings repeat
     across a site's elements and pages, so each is judged once."""
+    if "-" in names:
+        names = _TAXONOMY.sub(" ", names)
     return bool(STRONG.search(names)), bool(_WEAK.search(names))
 
 
@@ -171,10 +187,13 @@ def measure(body: HtmlElement) -> Measures:
     total = max(m.text.get(body, 0) - m.links.get(body, 0), 1)
     for el in candidates:
         own = m.text[el] - m.links[el]
-        if el in strong_els and not (
+        strong = el in strong_els
+        if strong and not (
             el.tag in ("body", "main", "article") or own > 0.6 * total
         ) or own < 0.5 * total:
             m.skip.add(el)
+            if not strong and (el.tag == "header" or _ARTICLE_PARTS.search(tokens(el))):
+                m.soft.add(el)
     _label_boxes(labels, m)
     _score(body, m)
     return m
@@ -193,6 +212,9 @@ def _score(body: HtmlElement, m: Measures) -> None:
         if own < 25:
             continue
         points = 1.0 + min(own / 100.0, 3.0) + _commas(el)
+        deep = m.deep
+        for anc in el.iterancestors():
+            deep[anc] = deep.get(anc, 0.0) + points
         parent = el.getparent()
         if parent is not None:
             m.score[parent] = m.score.get(parent, 0.0) + points
@@ -206,6 +228,16 @@ def _commas(el: HtmlElement) -> float:
     return float(min(text.count(",") + text.count("،") + text.count("，") + text.count("、"), 5))
 
 
+def body_skip(main: HtmlElement, m: Measures) -> set[HtmlElement]:
+    """What the walk over main leaves out: the skipped subtrees, but for the article's own
+    header, lead and top or bottom blocks (weakly named, not links) inside it."""
+    skip = set(m.skip)
+    for el in m.soft:
+        if link_density(el, m) < 0.3 and any(a is main for a in el.iterancestors()):
+            skip.discard(el)
+    return skip
+
+
 def link_density(el: HtmlElement, m: Measures) -> float:
     text = m.text.get(el, 0)
     return m.links.get(el, 0) / text if text else 1.0
@@ -216,7 +248,8 @@ def choose_main(
 ) -> tuple[HtmlElement, HtmlElement] | None:
     """(container, last): the article runs inside container from its title to the end of last.
 
-    None when the page has no prose at all.
+    None when the page has no prose at all. Side lists of links met on the way up join
+    `m.skip`.
     """
     best: HtmlElement | None = None
     best_score = 0.0
@@ -234,11 +267,9 @@ def choose_main(
             best, best_score = el, adjusted
     if best is None:
         return None
-    best = _with_siblings(best, m, best_score)
-    if title_el is not None:
-        container = _with_title(best, title_el, m)
-        return container, _branch(container, best)
-    return best, best
+    best = _climb(_with_siblings(best, m, best_score), m)
+    container = _with_title(best, title_el, m) if title_el is not None else best
+    return container, _branch(container, best)
 
 
 def _with_siblings(best: HtmlElement, m: Measures, best_score: float) -> HtmlElement:
@@ -253,6 +284,44 @@ def _with_siblings(best: HtmlElement, m: Measures, best_score: float) -> HtmlEle
         if score >= max(3.0, 0.2 * best_score):
             return parent
     return best
+
+
+# An ancestor is taken in when its other children add this share of the chosen block's
+# paragraph points (an article cut into sibling blocks), and is mostly not links.
+CLIMB_GAIN = 0.2
+CLIMB_LINKS = 0.4
+CLIMB_MIN = 3.0
+
+
+def _climb(best: HtmlElement, m: Measures) -> HtmlElement:
+    """The highest ancestor whose every step up adds article prose, not furniture.
+
+    A wrapper that adds nothing is passed through; a step that adds a little (a teaser,
+    a caption) or much link text ends the climb.
+    """
+    base = m.deep.get(best, 0.0)
+    cur = best
+    chosen = best
+    for anc in best.iterancestors():
+        if anc.tag in ("html", "body") or anc in m.skip:
+            break
+        gain = m.deep.get(anc, 0.0) - m.deep.get(cur, 0.0)
+        cur = anc
+        if gain <= 0.0:
+            continue
+        if gain < max(CLIMB_MIN, CLIMB_GAIN * base) or link_density(anc, m) > CLIMB_LINKS:
+            break
+        chosen = anc
+        _skip_link_lists(anc, m)
+    return chosen
+
+
+def _skip_link_lists(anc: HtmlElement, m: Measures) -> None:
+    """Children of a climbed ancestor with no prose and mostly links: a side list of links."""
+    for child in anc:
+        if (isinstance(child.tag, str) and child not in m.deep and m.text.get(child, 0)
+                and link_density(child, m) > 0.5):
+            m.skip.add(child)
 
 
 def _with_title(best: HtmlElement, title_el: HtmlElement, m: Measures) -> HtmlElement:
