@@ -10,6 +10,7 @@ from typing import TypeVar
 from ..models import Page, Section
 from .breadcrumb import find_breadcrumb
 from .content import Measures, choose_main, measure
+from .dates import extract_dates
 from .decode import decode_html
 from .dom import HtmlElement, first, parse
 from .fallback import TINY_BODY, needs_fallback, trafilatura_sections
@@ -38,16 +39,6 @@ def _guard(step: Callable[[], T], default: T) -> T:
         return default
 
 
-def _dates(
-    doc: HtmlElement, main: HtmlElement | None, language: str | None, url: str
-) -> tuple[date | None, date | None]:
-    try:
-        from .dates import extract_dates
-    except ImportError:  # the dates module is written separately; work without it meanwhile
-        return None, None
-    return extract_dates(doc, main, language, url)
-
-
 def _excluded(main: HtmlElement, profile: Compiled | None, m: Measures) -> set[HtmlElement]:
     skip = set(m.skip)
     if profile is not None:
@@ -63,11 +54,13 @@ def extract_page(
     *,
     content_type: str | None = None,
     content_language: str | None = None,
+    today: date | None = None,
 ) -> Page:
     """Title, breadcrumb, sections, dates, language and translations of one HTML page.
 
     `content_type` and `content_language` are the HTTP headers of the response, when known:
     the first may name the charset, the second the language (trusted after `<html lang>`).
+    `today` bounds the dates (a date after it is refused); None means the current date.
     """
     text = _guard(lambda: decode_html(html, content_type), "")
     doc = _guard(lambda: parse(text), None)
@@ -108,7 +101,11 @@ def extract_page(
     detected = _guard(lambda: detect_language(body_str or (title or "")), None)
     language = declared or detected
     no_dates: tuple[date | None, date | None] = (None, None)
-    published, modified = _guard(lambda: _dates(doc, main, language, url), no_dates)
+    # The one clock reading of extraction, for the interactive `extract`: callers that must
+    # be reproducible (reextract) pass the day of the capture.
+    day = today or date.today()
+    published, modified = _guard(
+        lambda: extract_dates(doc, main, language, url, today=day), no_dates)
     return Page(
         url=url,
         title=title,

@@ -147,8 +147,11 @@ def make_date(y: int, m: int, d: int) -> date | None:
 
 def _year(text: str) -> int:
     y = int(text)
-    if len(text) == 2:  # 2-digit years: the most recent century that is not in the future
-        y += 2000 if y <= date.today().year % 100 + 1 else 1900
+    if len(text) == 2:
+        # Nothing before EARLIEST (1995) is a page date, so "97" is 1997 and "05" 2005; a
+        # future "45" is then refused by the caller's plausibility bound, without our reading
+        # the clock here.
+        y += 1900 if y >= EARLIEST.year % 100 else 2000
     return y
 
 
@@ -224,19 +227,23 @@ def parse_date(text: str, language: str | None = None) -> date | None:
 def _dateparser(text: str, language: str | None) -> date | None:
     import dateparser  # imported late: it is slow to load and rarely needed
 
+    # No relative-time parser: "3 days ago" would read the clock and make extraction
+    # depend on the day it runs.
     settings = {"REQUIRE_PARTS": ["day", "month", "year"], "STRICT_PARSING": True,
-                "DATE_ORDER": "MDY" if _is_us(language) else "DMY", "PREFER_DATES_FROM": "past"}
+                "DATE_ORDER": "MDY" if _is_us(language) else "DMY",
+                "PARSERS": ["custom-formats", "absolute-time"]}
     base = _base(language)
     try:
-        parsed = dateparser.parse(text, languages=[base] if base else None, settings=settings)  # type: ignore[arg-type]
+        parsed = dateparser.parse(text, languages=[base] if base else None, settings=settings)
     except Exception:  # noqa: BLE001 - dateparser raises assorted errors (unknown language …)
         return None
     return parsed.date() if parsed else None
 
 
-def is_plausible(d: date | None, today: date | None = None) -> bool:
-    """A page date: not before the web's early years, not in the future (one day's grace)."""
-    return d is not None and EARLIEST <= d <= (today or date.today()) + timedelta(days=1)
+def is_plausible(d: date | None, today: date) -> bool:
+    """A page date: not before the web's early years, not after `today` (one day's grace for
+    time zones). `today` is the caller's: extraction never reads the clock."""
+    return d is not None and EARLIEST <= d <= today + timedelta(days=1)
 
 
 # --- labelled dates -----------------------------------------------------------------------
@@ -272,11 +279,14 @@ def _label_pattern(language: str | None) -> tuple[re.Pattern[str], dict[str, str
 
 
 _LABEL_REACH = 32  # how far after its label a date may start: "le", "on Thursday,", " : " …
+# A CJK label is not set off by spaces, so "公開" also starts 公開調教 ("public training"):
+# its date must follow at once, after at most a colon, a bracket or a space.
+_CJK_REACH = 3
 
 
 def labelled_dates(text: str, language: str | None = None) -> list[tuple[str, date]]:
     """(kind, date) for each label in `text` followed closely by a date; kind is "published",
-    "modified" or "asof"."""
+    "modified", "asof" or "date" (a bare "Date:", which may date something else)."""
     return labelled_in_folded(fold(text), language)
 
 
@@ -290,25 +300,28 @@ def labelled_in_folded(folded: str, language: str | None = None) -> list[tuple[s
     for i, label in enumerate(labels):
         stop = labels[i + 1].start() if i + 1 < len(labels) else len(folded)
         window = folded[label.end():min(stop, label.end() + _LABEL_REACH + 40)]
+        reach = _CJK_REACH if _is_cjk(label.group()[-1]) else _LABEL_REACH
         for pos, d in scan_dates(window, language):
-            if pos <= _LABEL_REACH:
+            if pos <= reach:
                 found.append((kinds[re.sub(r"\s+", " ", label.group()).strip()], d))
             break
     return found
 
 
-def find_labelled_dates(text: str, language: str | None = None) -> tuple[date | None, date | None]:
+def find_labelled_dates(text: str, language: str | None = None, *,
+                        today: date) -> tuple[date | None, date | None]:
     """(published, modified) read from labelled lines, the first plausible of each kind.
 
     An "as of" date ("Stand: 12.11.2021") counts as modified when no line says "modified".
 
-    >>> find_labelled_dates("publié le 4 juillet 2011\\nDernière modification : 16/11/2017")
+    >>> find_labelled_dates("publié le 4 juillet 2011\\nDernière modification : 16/11/2017",
+    ...                     today=date(2020, 1, 1))
     (datetime.date(2011, 7, 4), datetime.date(2017, 11, 16))
     """
     first: dict[str, date] = {}
     for line in text.splitlines():
         for kind, d in labelled_dates(line, language):
-            if is_plausible(d):
+            if is_plausible(d, today):
                 first.setdefault(kind, d)
     return first.get("published"), first.get("modified") or first.get("asof")
 

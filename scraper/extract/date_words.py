@@ -159,111 +159,166 @@ JAPANESE_ERAS: dict[str, int] = {"令和": 2019, "平成": 1989, "昭和": 1926}
 
 # Labels that introduce a date. "published" and "modified" are what they say; "asof" labels
 # ("Stand", "as of") date the current text: a modification when the page also states a
-# publication date, else the only date the publisher gives for the page.
+# publication date, else the only date the publisher gives for the page; "date" labels
+# ("Date :", "Datum:") say nothing of what is dated (a photo, an event): a byline date at best.
 LABELS: dict[str, dict[str, tuple[str, ...]]] = {
     "fr": {
-        "published": ("publié le", "publié", "publiée le", "date de publication", "mis en ligne le",
-                      "mis en ligne", "posté le", "paru le", "date de parution", "date"),
+        "published": ("publié le", "publié", "publiée le", "publiée", "date de publication",
+                      "mis en ligne le", "mise en ligne le", "mis en ligne", "posté le",
+                      "paru le", "date de parution"),
         "modified": ("mis à jour le", "mise à jour le", "mis à jour", "mise à jour",
-                     "dernière mise à jour", "dernière modification", "modifié le",
-                     "actualisé le", "date de modification"),
+                     "dernière mise à jour", "dernière modification", "modifié le", "modifiée le",
+                     "actualisé le", "actualisée le", "dernière actualisation",
+                     "date de modification", "date de mise à jour"),
+        "date": ("date",),
     },
     "en": {
         "published": ("published on", "published", "posted on", "posted", "publication date",
-                      "date published", "first published", "date of publication", "released on",
-                      "date"),
+                      "date published", "first published", "originally published",
+                      "date of publication", "released on"),
         "modified": ("last updated on", "last updated", "updated on", "updated", "last modified",
-                     "modified on", "date modified", "last update", "last revised", "revised on"),
+                     "modified on", "date modified", "last update", "last revised", "revised on",
+                     "page last updated", "last reviewed", "date updated"),
         "asof": ("as of",),
+        "date": ("date",),
     },
     "es": {
-        "published": ("publicado el", "publicado", "publicada el", "fecha de publicación", "fecha"),
-        "modified": ("actualizado el", "actualizado", "actualizada", "última actualización",
-                     "última modificación", "modificado el", "fecha de actualización"),
+        "published": ("publicado el", "publicado", "publicada el", "publicada",
+                      "fecha de publicación"),
+        "modified": ("actualizado el", "actualizado", "actualizada el", "actualizada",
+                     "última actualización", "última modificación", "modificado el",
+                     "fecha de actualización", "fecha de modificación"),
+        "date": ("fecha",),
     },
     "pt": {
-        "published": ("publicado em", "publicado", "publicada em", "data de publicação", "data"),
-        "modified": ("atualizado em", "atualizado", "atualizada", "actualizado em",
-                     "última atualização", "última modificação", "modificado em"),
+        "published": ("publicado em", "publicado", "publicada em", "publicada", "postado em",
+                      "data de publicação"),
+        "modified": ("atualizado em", "atualizado", "atualizada em", "atualizada",
+                     "actualizado em", "última atualização", "última actualização",
+                     "última modificação", "modificado em", "data de atualização"),
+        "date": ("data",),
     },
     "it": {
-        "published": ("pubblicato il", "pubblicato", "pubblicata il", "data di pubblicazione", "data"),
-        "modified": ("aggiornato il", "aggiornato", "aggiornata", "ultimo aggiornamento",
-                     "ultima modifica", "modificato il"),
+        "published": ("pubblicato il", "pubblicato", "pubblicata il", "pubblicata",
+                      "data di pubblicazione"),
+        "modified": ("aggiornato il", "aggiornato", "aggiornata il", "aggiornata",
+                     "ultimo aggiornamento", "ultima modifica", "modificato il",
+                     "data di aggiornamento", "ultima revisione"),
+        "date": ("data",),
     },
     "de": {
         "published": ("veröffentlicht am", "veröffentlicht", "erschienen am", "erstellt am",
-                      "erscheinungsdatum", "veröffentlichungsdatum", "datum"),
+                      "publiziert am", "erscheinungsdatum", "veröffentlichungsdatum"),
         "modified": ("aktualisiert am", "zuletzt aktualisiert", "aktualisiert", "letzte änderung",
-                     "zuletzt geändert", "geändert am", "letzte aktualisierung"),
+                     "zuletzt geändert", "geändert am", "letzte aktualisierung",
+                     "zuletzt bearbeitet", "bearbeitet am"),
         "asof": ("stand",),
+        "date": ("datum",),
     },
     "nl": {
         "published": ("gepubliceerd op", "gepubliceerd", "geplaatst op", "publicatiedatum"),
-        "modified": ("bijgewerkt op", "bijgewerkt", "laatst gewijzigd", "gewijzigd op",
-                     "laatste wijziging"),
+        "modified": ("bijgewerkt op", "bijgewerkt", "laatst bijgewerkt", "laatst gewijzigd",
+                     "gewijzigd op", "laatste wijziging", "aangepast op", "laatst aangepast"),
+    },
+    "da": {
+        "published": ("publiceret", "offentliggjort", "udgivet"),
+        "modified": ("opdateret", "senest opdateret", "sidst opdateret", "senest ændret",
+                     "sidst ændret"),
+    },
+    "ro": {
+        "published": ("publicat la", "publicat pe", "publicat", "data publicării"),
+        "modified": ("actualizat la", "actualizat", "ultima actualizare", "ultima modificare"),
+    },
+    "id": {
+        "published": ("diterbitkan", "dipublikasikan", "diposting", "tanggal terbit"),
+        "modified": ("diperbarui", "terakhir diperbarui", "pembaruan terakhir", "diperbaharui"),
     },
     "pl": {
-        "published": ("opublikowano", "data publikacji", "opublikowany"),
-        "modified": ("zaktualizowano", "aktualizacja", "ostatnia modyfikacja",
-                     "data modyfikacji", "zmodyfikowano"),
+        "published": ("opublikowano", "data publikacji", "opublikowany", "opublikowana"),
+        "modified": ("zaktualizowano", "aktualizacja", "ostatnia aktualizacja",
+                     "ostatnia modyfikacja", "data modyfikacji", "data aktualizacji",
+                     "zmodyfikowano"),
+    },
+    "cs": {
+        "published": ("publikováno", "zveřejněno", "vydáno", "datum zveřejnění",
+                      "datum publikace"),
+        "modified": ("aktualizováno", "naposledy aktualizováno", "poslední aktualizace",
+                     "poslední změna", "upraveno"),
     },
     "tr": {
         "published": ("yayınlanma tarihi", "yayınlanma", "yayın tarihi", "yayımlanma tarihi",
-                      "yayımlandı", "yayınlandı"),
-        "modified": ("güncelleme tarihi", "son güncelleme", "güncellendi", "güncelleme"),
+                      "yayımlanma", "yayımlandı", "yayınlandı", "eklenme tarihi"),
+        "modified": ("güncelleme tarihi", "son güncelleme", "son güncellenme", "güncellendi",
+                     "güncelleme"),
     },
     "ru": {
-        "published": ("опубликовано", "опубликован", "дата публикации", "дата"),
-        "modified": ("обновлено", "обновлен", "изменено", "последнее изменение",
-                     "дата изменения"),
+        "published": ("опубликовано", "опубликован", "опубликована", "дата публикации",
+                      "дата размещения", "размещено"),
+        "modified": ("обновлено", "обновлен", "обновлена", "изменено", "последнее изменение",
+                     "последнее обновление", "дата изменения", "дата обновления"),
+        "date": ("дата",),
     },
     "uk": {
-        "published": ("опубліковано", "дата публікації"),
-        "modified": ("оновлено", "змінено", "остання зміна"),
+        "published": ("опубліковано", "оприлюднено", "дата публікації"),
+        "modified": ("оновлено", "змінено", "остання зміна", "останнє оновлення",
+                     "дата оновлення"),
+    },
+    "el": {
+        "published": ("δημοσιεύθηκε", "δημοσιεύτηκε", "δημοσίευση", "ημερομηνία δημοσίευσης"),
+        "modified": ("ενημερώθηκε", "τελευταία ενημέρωση", "ενημέρωση"),
     },
     "sv": {
         "published": ("publicerad", "publicerat"),
-        "modified": ("uppdaterad", "senast uppdaterad", "senast ändrad"),
+        "modified": ("uppdaterad", "uppdaterat", "senast uppdaterad", "senast ändrad"),
     },
     "sr": {
-        "published": ("objavljeno", "објављено", "datum objave"),
-        "modified": ("ažurirano", "ажурирано", "poslednja izmena", "последња измена"),
+        "published": ("objavljeno", "објављено", "datum objave", "датум објаве"),
+        "modified": ("ažurirano", "ажурирано", "poslednja izmena", "последња измена",
+                     "izmenjeno", "измењено"),
     },
     "hu": {
-        "published": ("közzétéve", "megjelent", "publikálva"),
-        "modified": ("frissítve", "utolsó módosítás", "módosítva"),
+        "published": ("közzétéve", "megjelent", "publikálva", "megjelenés dátuma"),
+        "modified": ("frissítve", "utolsó módosítás", "módosítva", "utolsó frissítés"),
     },
     "he": {
-        "published": ("פורסם", "תאריך פרסום"),
-        "modified": ("עודכן", "עדכון אחרון"),
+        "published": ("פורסם", "פורסם בתאריך", "תאריך פרסום"),
+        "modified": ("עודכן", "עודכן לאחרונה", "עדכון אחרון", "תאריך עדכון"),
     },
     "vi": {
-        "published": ("ngày đăng", "đăng ngày", "ngày xuất bản"),
-        "modified": ("cập nhật", "ngày cập nhật", "cập nhật lần cuối"),
+        "published": ("ngày đăng", "đăng ngày", "đăng lúc", "ngày xuất bản"),
+        "modified": ("cập nhật", "ngày cập nhật", "cập nhật lần cuối", "cập nhật lúc"),
     },
     "ar": {
-        "published": ("نشر في", "نشر بتاريخ", "نشرت في", "تاريخ النشر", "نشر", "التاريخ"),
+        "published": ("نشر في", "نشر بتاريخ", "نشرت في", "تاريخ النشر", "تم النشر", "نشر",
+                      "منشور في"),
         "modified": ("تم التحديث", "آخر تحديث", "تاريخ التحديث", "آخر تعديل", "تم التعديل",
-                     "تحديث"),
+                     "تاريخ التعديل", "تحديث"),
+        "date": ("التاريخ",),
     },
     "fa": {
-        "published": ("تاریخ انتشار", "منتشر شده در", "تاریخ انتشار:"),
-        "modified": ("آخرین به‌روزرسانی", "آخرین بروزرسانی", "به‌روزرسانی", "آخرین ویرایش"),
+        "published": ("تاریخ انتشار", "منتشر شده در", "منتشر شده", "زمان انتشار", "تاریخ نشر"),
+        "modified": ("آخرین به‌روزرسانی", "آخرین بروزرسانی", "به‌روزرسانی", "بروزرسانی",
+                     "تاریخ بروزرسانی", "آخرین ویرایش"),
     },
     "zh": {
-        "published": ("发布时间", "发布日期", "发布于", "發布時間", "發佈時間", "發布日期", "发表于",
-                      "發表於", "发表时间", "发布", "發布", "日期"),
-        "modified": ("更新时间", "更新於", "更新于", "最后更新", "最後更新", "更新日期", "修改时间",
-                     "更新"),
+        "published": ("发布时间", "发布日期", "发布于", "發布時間", "發佈時間", "發布日期",
+                      "發佈日期", "发表于", "發表於", "发表时间", "發表時間", "发文日期", "发布",
+                      "發布", "發佈"),
+        "modified": ("更新时间", "更新時間", "更新於", "更新于", "最后更新", "最後更新",
+                     "最后修改", "最後修改", "更新日期", "修改时间", "修改時間", "修改日期", "更新"),
+        "date": ("日期",),
     },
     "ja": {
-        "published": ("公開日", "掲載日", "投稿日", "配信日", "公開", "日付"),
-        "modified": ("最終更新日", "最終更新", "更新日", "更新"),
+        "published": ("公開日", "掲載日", "投稿日", "配信日", "発行日", "公開日時", "掲載日時",
+                      "投稿日時", "配信日時", "公開"),
+        "modified": ("最終更新日", "最終更新日時", "最終更新", "更新日", "更新日時", "改訂日",
+                     "更新"),
+        "date": ("日付",),
     },
     "ko": {
-        "published": ("게시일", "작성일", "등록일", "발행일", "입력"),
-        "modified": ("수정일", "최종 수정", "업데이트", "수정"),
+        "published": ("게시일", "작성일", "등록일", "발행일", "입력", "게시", "등록"),
+        "modified": ("수정일", "최종 수정", "최종수정일", "최종 업데이트", "업데이트", "수정",
+                     "갱신"),
     },
 }
 
@@ -280,8 +335,10 @@ BOILERPLATE_WORDS: tuple[str, ...] = (
     "liste-articles", "list-articles", "liste-items", "meme-rubrique", "autres-articles",
     "more-articles", "read-more", "rubrique-list", "suggestions?", "apercus?", "a-lire",
     "lire-aussi", "voir-aussi", "see-also", "more-news", "news-feed", "feed", "ticker",
-    "agenda", "pas-manquer", "current-date", "today",
+    "agenda", "pas-manquer", "current-date", "today", "posts-grid", "posts?-list",
 )
+# Class tokens of blocks the page does not show.
+HIDDEN_CLASSES: frozenset[str] = frozenset({"hidden", "d-none", "hide", "is-hidden", "invisible"})
 FOOTER_WORDS: tuple[str, ...] = ("footer", "pied", "pied-page", "bas-page")
 HEADER_WORDS: tuple[str, ...] = ("header", "entete", "banner", "masthead", "topbar", "top-bar")
 # Substrings of class, id or itemprop that mark an element carrying a date ("h-time",
@@ -294,11 +351,13 @@ DATED_MARKS: tuple[str, ...] = (
 # <meta name|property|itemprop> keys, lowercased, most trusted first.
 PUBLISHED_META: tuple[str, ...] = (
     "article:published_time", "og:article:published_time", "datepublished", "publishdate",
-    "publish-date", "publish_date", "pubdate", "dc.date.issued", "dcterms.issued", "dc.date",
-    "dc:date", "dcterms.date", "dcterms.created", "date", "citation_publication_date",
-    "citation_date", "bepress_citation_date", "sailthru.date", "parsely-pub-date",
-    "article.published", "og:published_time",
+    "publish-date", "publish_date", "pubdate", "dc.date.issued", "dcterms.issued",
+    "citation_publication_date", "citation_date", "bepress_citation_date", "sailthru.date",
+    "parsely-pub-date", "article.published", "og:published_time",
 )
+# Keys that date the resource without saying how (often the day its record was created):
+# weaker than a visible byline.
+DATED_META: tuple[str, ...] = ("dc.date", "dc:date", "dcterms.date", "dcterms.created", "date")
 MODIFIED_META: tuple[str, ...] = (
     "article:modified_time", "og:article:modified_time", "og:updated_time", "datemodified",
     "dc.date.modified", "dcterms.modified", "last-modified", "article.updated", "lastmod",

@@ -1,0 +1,132 @@
+"""Dates a page declares rather than shows: JSON-LD, <meta>, microdata, hAtom, its URL."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from datetime import date
+from typing import NamedTuple
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+from scraper.extract import date_words
+from scraper.extract.date_scan import is_plausible, make_date, parse_date
+from scraper.extract.date_zones import Zones
+
+__all__ = ["Declared", "attribute_dates", "declared_dates", "url_date"]
+
+_ARTICLE_TYPES = re.compile(r"article|posting|report|release|news", re.IGNORECASE)
+
+
+def _json_ld_dates(doc: HtmlElement, today: date) -> tuple[date | None, date | None]:
+    """datePublished and dateModified of the page's own JSON-LD object (an Article if any)."""
+    found: list[tuple[bool, object, object]] = []
+    for script in doc.iter("script"):
+        if "ld+json" not in (script.get("type") or "").lower():
+            continue
+        try:
+            queue = [json.loads(script.text or "", strict=False)]
+        except (ValueError, RecursionError):
+            continue
+        while queue:  # breadth first: the page's object before the objects it mentions
+            item = queue.pop(0)
+            if isinstance(item, list):
+                queue.extend(item)
+            elif isinstance(item, dict):
+                if "datePublished" in item or "dateModified" in item:
+                    is_article = bool(_ARTICLE_TYPES.search(str(item.get("@type", ""))))
+                    found.append((is_article, item.get("datePublished"), item.get("dateModified")))
+                queue.extend(v for k, v in item.items() if k not in date_words.JSON_LD_ELSEWHERE)
+    found.sort(key=lambda f: not f[0])
+    for _, published, modified in found:
+        return _plausible_text(published, today), _plausible_text(modified, today)
+    return None, None
+
+
+def _plausible_text(value: object, today: date) -> date | None:
+    d = parse_date(value) if isinstance(value, str) else None
+    return d if is_plausible(d, today) else None
+
+
+def _first_plausible(values: Iterable[str | None], today: date) -> date | None:
+    for value in values:
+        d = _plausible_text(value, today)
+        if d is not None:
+            return d
+    return None
+
+
+# Through the attributes: the cheaper scan in libxml2 than a test on every element.
+_ITEMPROP_DATES = etree.XPath("//@itemprop[. = 'datePublished' or . = 'dateModified']/..")
+
+
+class Declared(NamedTuple):
+    """What the markup says of the page's dates."""
+
+    published: date | None  # an explicit publication date (JSON-LD, article:published_time …)
+    modified: date | None
+    dated: date | None  # a bare "date" (Dublin Core, <meta name="date">): weaker than a byline
+
+
+def declared_dates(doc: HtmlElement, zones: Zones, today: date) -> Declared:
+    """The dates that the markup declares: JSON-LD, meta tags, microdata, hAtom."""
+    published, modified = _json_ld_dates(doc, today)
+    meta: dict[str, str] = {}
+    for el in doc.iter("meta"):
+        key = (el.get("property") or el.get("name") or el.get("itemprop") or "").lower()
+        if key and el.get("content"):
+            meta.setdefault(key, el.get("content"))
+    published = published or _first_plausible(
+        (meta.get(k) for k in date_words.PUBLISHED_META), today)
+    modified = modified or _first_plausible((meta.get(k) for k in date_words.MODIFIED_META), today)
+    for el in _ITEMPROP_DATES(doc):
+        text = el.get("content") or el.get("datetime") or el.text_content()
+        value = _plausible_text(text, today)
+        if el.get("itemprop") == "datePublished":
+            published = published or value
+        else:
+            modified = modified or value
+    for _, zone, el, _ in zones.dated:  # hAtom and <time pubdate>, visible blocks only
+        marks = (el.get("class") or "").lower()
+        value = _plausible_text(el.get("datetime") or el.get("title"), today)
+        if zone == "content" and (el.get("pubdate") is not None or "published" in marks):
+            published = published or value
+        elif zone == "content" and ("updated" in marks or "modified" in marks):
+            modified = modified or value
+    dated = _first_plausible((meta.get(k) for k in date_words.DATED_META), today)
+    return Declared(published, modified, dated)
+
+
+_ATTRIBUTE_DATE = re.compile(
+    r"(?<![0-9])((?:19|20)[0-9]{2})[-/_.]?([01][0-9])[-/_.]?([0-3][0-9])(?![0-9])")
+
+
+def attribute_dates(doc: HtmlElement, url: str, today: date) -> list[date]:
+    """Plausible full dates in the URL and in attribute values (ids, links, datetime …)."""
+    values = [url] + [v for el in doc.iter() if isinstance(el.tag, str) for v in el.values()]
+    # One search over all values: a date has no line break, so none spans two values.
+    found = (make_date(int(y), int(m), int(d))
+             for y, m, d in _ATTRIBUTE_DATE.findall("\n".join(values)))
+    return [d for d in found if d is not None and is_plausible(d, today)]
+
+
+# A path that files the page under its day: /2017/7/12/slug, /2019-04-30-slug, /2019_04_30.
+# The day must end its path segment (or be followed by the same separator and a slug), so
+# "/2023/10/3-questions" (a month archive and a title) is not read as 3 October.
+_URL_DATE = re.compile(
+    r"/((?:19|20)[0-9]{2})/([01]?[0-9])/([0-3]?[0-9])(?=/|\.[a-z]{2,5}(?:$|[?#])|$|[?#])"
+    r"|[/_-]((?:19|20)[0-9]{2})([-_])([01][0-9])\5([0-3][0-9])(?![0-9])")
+
+
+def url_date(url: str, today: date) -> date | None:
+    """The publication day a URL's path states, as blogs and news sites file their articles."""
+    path = url.split("://", 1)[-1].partition("/")[2]
+    m = _URL_DATE.search("/" + path.split("?", 1)[0].split("#", 1)[0])
+    if m is None:
+        return None
+    y, mo, d = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (
+        m.group(4), m.group(6), m.group(7))
+    found = make_date(int(y), int(mo), int(d))
+    return found if is_plausible(found, today) else None

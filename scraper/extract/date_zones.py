@@ -1,0 +1,139 @@
+"""Where on a page a date may be read: one pass that sorts short lines and date-carrying
+elements into zones, and leaves out the blocks whose dates are not the page's own."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from lxml.html import HtmlElement
+
+from scraper.extract import date_words
+
+__all__ = ["MAX_LINE", "Zones"]
+
+_SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "select", "option", "textarea",
+              "iframe", "head", "button"}
+# A quotation (an embedded post, a tweet, a cited letter) carries its own dates, not the page's.
+_BOILER_TAGS = {"nav", "aside", "menu", "dialog", "blockquote"}
+_BOILER_ROLES = {"navigation", "complementary", "search", "menu", "menubar", "dialog"}
+
+
+def _words(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"(?:^|[-_\s])(?:" + "|".join(words) + r")(?=$|[-_\s])", re.IGNORECASE)
+
+
+_BOILER_WORDS = _words(date_words.BOILERPLATE_WORDS)
+_FOOTER_WORDS = _words(date_words.FOOTER_WORDS)
+_HEADER_WORDS = _words(date_words.HEADER_WORDS)
+_DATED_MARKS = re.compile("|".join(date_words.DATED_MARKS), re.IGNORECASE)
+_BLOCK_TAGS = {"p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
+               "section", "article", "header", "footer", "main", "aside", "nav", "table", "tr",
+               "td", "th", "blockquote", "figure", "figcaption", "form", "br", "hr", "address",
+               "pre", "fieldset", "center"}
+_HOLDS_MAIN = "boolean(.//main | .//*[@role='main'])"
+MAX_LINE = 160  # a labelled date line is short; a long paragraph quoting "publié le" is body
+
+
+@lru_cache(maxsize=4096)
+def _zone_words(cls: str, ident: str) -> tuple[bool, bool, bool]:
+    """(boilerplate, footer, header) by class and id; judged once per distinct pair."""
+    if not cls and not ident:
+        return False, False, False
+    words = f"{cls} {ident}"
+    return (bool(_BOILER_WORDS.search(words)), bool(_FOOTER_WORDS.search(words)),
+            bool(_HEADER_WORDS.search(words)))
+
+
+@lru_cache(maxsize=4096)
+def _hidden_class(cls: str) -> bool:
+    return not date_words.HIDDEN_CLASSES.isdisjoint(cls.lower().split())
+
+
+# A list item that is another article's teaser, as WordPress marks them.
+_TEASER_ITEM = re.compile(r"(?:^|\s)(?:post-[0-9]+|type-post|hentry)(?:$|\s)")
+
+
+@lru_cache(maxsize=4096)
+def _dated_marks(marks: str) -> bool:
+    return bool(_DATED_MARKS.search(marks))
+
+
+class Zones:
+    """One pass over the document: short text lines and date-carrying elements per zone.
+
+    Zones: "content" (the article and anything not classed otherwise), "footer" (the site's
+    footer: it carries "Letzte Änderung …" lines) and "header" (the site's banner). Comments,
+    sidebars, navigation, quotations, hidden blocks and lists of other articles are left out
+    altogether.
+    """
+
+    def __init__(self, root: HtmlElement, keep: set[HtmlElement]) -> None:
+        self.lines: list[tuple[int, str, str]] = []  # (order, zone, text)
+        self.dated: list[tuple[int, str, HtmlElement, str]] = []  # (order, zone, element, text)
+        self.dropped: list[HtmlElement] = []  # boilerplate blocks, hidden from htmldate too
+        self._keep = keep  # the main element and its ancestors: never boilerplate
+        self._buffer: list[str] = []
+        self._zone = "content"
+        self._walk(root, "content", False)
+        self._flush()
+
+    def _flush(self) -> None:
+        text = " ".join("".join(self._buffer).split())
+        if text and len(text) <= MAX_LINE:
+            self.lines.append((len(self.lines) + len(self.dated), self._zone, text))
+        self._buffer = []
+
+    def _classify(self, el: HtmlElement, zone: str, in_article: bool) -> str | None:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if not tag or tag in _SKIP_TAGS:
+            return None
+        if el in self._keep:
+            return zone
+        role = (el.get("role") or "").lower()
+        boiler, footer, header = _zone_words(el.get("class") or "", el.get("id") or "")
+        style = el.get("style")
+        hidden = el.get("hidden") is not None or bool(
+            style and "display:none" in style.replace(" ", "").lower()) or _hidden_class(
+            el.get("class") or "")
+        teaser = tag == "li" and bool(_TEASER_ITEM.search(el.get("class") or ""))
+        if tag in _BOILER_TAGS or role in _BOILER_ROLES or boiler or hidden or teaser:
+            # A wrapper that holds the page's main element is layout, whatever its class says.
+            if tag in ("html", "body") or el.xpath(_HOLDS_MAIN):
+                return zone
+            self.dropped.append(el)
+            return None
+        if not in_article and (tag == "footer" or role == "contentinfo" or footer):
+            return "footer"
+        if not in_article and (tag == "header" or role == "banner" or header):
+            return "header"
+        return zone
+
+    def _switch(self, zone: str) -> None:
+        if zone != self._zone:
+            self._flush()
+            self._zone = zone
+
+    def _walk(self, el: HtmlElement, zone: str, in_article: bool) -> None:
+        inner = self._classify(el, zone, in_article)
+        if inner is None:
+            return
+        tag: str = el.tag
+        in_article = in_article or tag in ("article", "main") or el.get("role") == "main"
+        block = tag in _BLOCK_TAGS
+        if block:
+            self._flush()
+        self._switch(inner)
+        if tag in ("time", "abbr") or _dated_marks(
+            f"{el.get('class') or ''} {el.get('id') or ''} {el.get('itemprop') or ''}"
+        ):
+            text = " ".join(el.text_content().split())
+            if len(text) <= MAX_LINE:
+                self.dated.append((len(self.lines) + len(self.dated), inner, el, text))
+        self._buffer.append(el.text or "")
+        for child in el:
+            self._walk(child, inner, in_article)
+            self._switch(inner)
+            self._buffer.append(child.tail or "")
+        if block:
+            self._flush()
