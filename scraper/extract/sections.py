@@ -43,6 +43,9 @@ _MORE = re.compile(
 )
 
 
+_Group = tuple[str | None, int, list[tuple[str, float]]]
+
+
 class _Para:
     __slots__ = ("links", "parts")
 
@@ -136,11 +139,16 @@ def blocks(
     return out
 
 
-def build_sections(
-    items: list[tuple[int | None, str, float]], title: str | None
-) -> list[Section]:
-    """Group blocks under their headings; drop link lists and a heading repeating the title."""
-    groups: list[tuple[str | None, int, list[tuple[str, float]]]] = []
+# A box's own lines: a contact's name, phone and address, or a list of links.
+_BOX_LINE = 100
+
+
+def _is_box_line(text: str, links: float) -> bool:
+    return links > 0.5 or len(text) < _BOX_LINE
+
+
+def _group(items: list[tuple[int | None, str, float]]) -> list[_Group]:
+    groups: list[_Group] = []
     for level, text, links in items:
         if level is None:
             if not groups:
@@ -151,6 +159,29 @@ def build_sections(
     # Link-only lines closing the article ("Follow us on Google News") are furniture.
     while groups and groups[-1][2] and groups[-1][2][-1][1] > 0.9:
         groups[-1][2].pop()
+    return groups
+
+
+def _box_title(heading: str, paras: list[tuple[str, float]]) -> bool:
+    """A box title ("Pressekontakt:", "À lire aussi"), not a heading of the article.
+
+    A heading ending in a colon is one only over a few short lines (a contact box); over
+    prose it introduces the article's own list or paragraph.
+    """
+    if _BOX_HEADINGS.match(heading):
+        return True
+    return heading.endswith((":", "：")) and all(_is_box_line(t, s) for t, s in paras)
+
+
+def build_sections(
+    items: list[tuple[int | None, str, float]], title: str | None
+) -> list[Section]:
+    """Group blocks under their headings; drop boxes, link lists and a heading repeating the title.
+
+    A box's lines are dropped up to the first line of prose: the article's text resumes
+    there, after a "Related" or "Mehr zum Thema" box set in its flow.
+    """
+    groups = _group(items)
     title_key = squash(title or "")
     sections: list[Section] = []
     dropping_below: int | None = None
@@ -159,11 +190,15 @@ def build_sections(
             if heading is not None and level <= dropping_below:
                 dropping_below = None
             else:
+                paras = _after_box(paras)
+                if paras:
+                    _continue(sections, paras)
                 continue
-        if heading is not None and (
-            heading.endswith((":", "：")) or _BOX_HEADINGS.match(heading)
-        ):
-            dropping_below = level  # a box title ("Pressekontakt:", "À lire aussi"): skip it all
+        if heading is not None and _box_title(heading, paras):
+            dropping_below = level
+            paras = _after_box(paras)
+            if paras:
+                _continue(sections, paras)
             continue
         if paras and paras[-1][1] > 0.9 and _MORE.match(paras[-1][0]):
             continue  # a teaser: a line of text and a "more" link to another page
@@ -181,6 +216,28 @@ def build_sections(
             Section(heading=heading, level=level, text="\n\n".join(t for t, _ in paras))
         )
     return sections
+
+
+def _after_box(paras: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    """The lines after a box's own links or short lines: from the first line of prose on.
+
+    A box that opens with prose ("Nota bene", "Comments") is prose of its own: all dropped.
+    """
+    for i, (text, links) in enumerate(paras):
+        if not _is_box_line(text, links):
+            return paras[i:] if i else []
+    return []
+
+
+def _continue(sections: list[Section], paras: list[tuple[str, float]]) -> None:
+    """Append prose found after a box to the section the box interrupted."""
+    text = "\n\n".join(t for t, _ in paras)
+    if sections:
+        last = sections[-1]
+        joined = f"{last.text}\n\n{text}" if last.text else text
+        sections[-1] = Section(heading=last.heading, level=last.level, text=joined)
+    else:
+        sections.append(Section(heading=None, level=0, text=text))
 
 
 def body_text(sections: list[Section]) -> str:
