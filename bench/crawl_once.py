@@ -13,7 +13,7 @@ import time
 
 from sqlite_utils import Database
 
-from archive import store
+from archive.crawlstore import SqliteCrawlStore
 from archive.schema import ensure_schema
 from scraper import extract_page
 from scraper.crawl import CrawlOptions, run_crawl_sync, site_for_url
@@ -27,7 +27,7 @@ def main() -> None:
     ensure_schema(db)
     started = time.perf_counter()
     result = run_crawl_sync(
-        db, store, [site_for_url(url)], extract_page,
+        SqliteCrawlStore(db), [site_for_url(url)], extract_page,
         politeness=Politeness(delay=0.0, max_connections_per_host=connections),
         options=CrawlOptions(max_pages=max_pages, workers_per_site=connections, max_depth=10_000),
         reporter=Reporter(io.StringIO()),

@@ -21,8 +21,8 @@ from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
-from archive import store
 from archive.api import Archive
+from archive.crawlstore import SqliteCrawlStore
 from archive.lock import crawl_lock
 from archive.rebuild import reextract as rebuild
 
@@ -67,7 +67,7 @@ def crawl_sites(
     opts = options or CrawlOptions(**option_values)
     with _locked(archive):
         return run_crawl_sync(
-            archive.db, store, sites, extract_page,
+            SqliteCrawlStore(archive.db), sites, extract_page,
             politeness=Politeness(delay=delay), options=opts,
             reporter=reporter or Reporter(io.StringIO()), transport=transport,
         )

@@ -1,35 +1,45 @@
 """The crawl loop over a persistent frontier.
 
-Every URL a crawl will visit is a row of the archive's `frontier` table before it is fetched, and
-all that one visit writes (its capture, the extracted page, the links it found, the row marked
-done) is committed in one transaction. So a crawl killed at any moment and started again picks up
-the same crawl where it stopped: nothing is lost, nothing is stored twice.
-
-The storage functions are injected (`store`: the `archive.store` module or anything with the same
-functions); this module knows nothing of SQL. The CLI wires the two.
+Every URL a crawl will visit is in the archive's frontier before it is fetched, and all that
+one visit brings (its capture, the extracted page, the links it found, the URL marked visited)
+is recorded by one `CrawlStore.record_visit` call, in one transaction. So a crawl killed at any
+moment and started again picks up the same crawl where it stopped: nothing is lost, nothing is
+stored twice. This module knows nothing of SQL: it speaks `scraper.store_protocol.CrawlStore`.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
-from typing import Any
+from typing import Protocol
 from urllib.parse import urlsplit
 
-from .discover import discovery_urls, parse_feed, parse_sitemap
-from .http import Fetcher
+import httpx
+
+from .classify import classify
+from .discover import discovery_urls, is_discovery_url, read_listing
+from .http import Fetcher, Politeness
 from .models import Capture, Page, Site, utc_now
+from .outcomes import FailureReason, Outcome
 from .progress import Reporter
+from .store_protocol import CrawlStore, Listed, QueuedURL, Visit
 from .urls import in_scope, normalize_url, site_aliases, trap_reason
 
-Extract = Callable[..., Page]
-
-# Exit statuses of `embassy-archive crawl` (DESIGN.md).
+# Exit statuses of `embassy-archive crawl` (see the README).
 EXIT_OK = 0
 EXIT_SITE_FAILED = 3
+
+
+class Extractor(Protocol):
+    """`extract_page` as the crawl calls it: body, URL and what the response headers said."""
+
+    def __call__(
+        self, html: bytes, url: str, *, content_type: str | None = None,
+        content_language: str | None = None,
+    ) -> Page: ...
 
 
 @dataclass(frozen=True)
@@ -37,12 +47,14 @@ class CrawlOptions:
     max_pages: int = 5000  # URLs per site in one crawl: the last guard against traps
     max_depth: int = 30  # link hops from a start URL
     workers_per_site: int = 2  # matches the politeness limit of two connections per host
-    max_sites_at_once: int = 16
+    sites_at_once: int = 200  # the whole French network in one wave
     discover: bool = True  # read robots.txt sitemaps, /sitemap.xml and the SPIP RSS feed
 
 
 @dataclass
 class CrawlResult:
+    """How a crawl ended: its id, whether it resumed an interrupted one, its counts."""
+
     crawl_id: int
     resumed: bool
     counts: dict[str, int]
@@ -53,6 +65,7 @@ class CrawlResult:
         return EXIT_SITE_FAILED if self.failed_sites else EXIT_OK
 
     def summary(self) -> str:
+        """One line: what the crawl fetched and found, and which sites it could not crawl."""
         c = Counter(self.counts)
         line = (
             f"crawl {self.crawl_id} {'resumed and ' if self.resumed else ''}finished: "
@@ -70,24 +83,33 @@ class CrawlResult:
 def site_for_url(url: str) -> Site:
     """A site for a seed URL given on the command line: its host (with port) is its scope."""
     netloc = urlsplit(url).netloc.lower()
-    # ml.ambafrance.org also answers as www.ambafrance-ml.org …: keep its aliases in scope.
+    # ml.ambafrance.org also answers as www.ambafrance-xx.org …: keep its aliases in scope.
     aliases = [] if ":" in netloc else site_aliases(netloc)[1:]
     return Site(name=netloc, hosts=(netloc, *aliases), start_urls=(url,))
 
 
+def extract_capture(extract: Extractor, body: bytes, url: str, headers: dict[str, str]) -> Page:
+    """One page's extraction from a capture: the crawl and `reextract` both go through here,
+    so the two always see a page the same way."""
+    return extract(
+        body,
+        url,
+        content_type=headers.get("content-type"),
+        content_language=headers.get("content-language"),
+    )
+
+
 class Crawl:
-    """One crawl of some sites into one archive database."""
+    """One crawl of some sites into one archive."""
 
     def __init__(
         self,
-        db: Any,
-        store: Any,
+        store: CrawlStore,
         fetcher: Fetcher,
-        extract: Extract,
+        extract: Extractor,
         options: CrawlOptions = CrawlOptions(),
         reporter: Reporter | None = None,
     ) -> None:
-        self.db = db
         self.store = store
         self.fetcher = fetcher
         self.extract = extract
@@ -99,16 +121,10 @@ class Crawl:
         # (a count(*) per visited page grows with the site and made large crawls quadratic).
         self._frontier_sizes: dict[str, int] = {}
 
-    async def run(self, sites: list[Site]) -> CrawlResult:
-        resumed_id = self.store.interrupted_crawl(self.db)
-        with self.db.conn:
-            if resumed_id is None:
-                self.crawl_id = self.store.start_crawl(self.db, [s.name for s in sites])
-            else:
-                self.crawl_id = resumed_id
-            for site in sites:
-                self.store.save_site(self.db, site)
-        limit = asyncio.Semaphore(self.options.max_sites_at_once)
+    async def run(self, sites: Sequence[Site]) -> CrawlResult:
+        """Crawl every site, at most `sites_at_once` at a time; close the crawl."""
+        self.crawl_id, resumed = self.store.open_crawl(sites)
+        limit = asyncio.Semaphore(self.options.sites_at_once)
 
         async def one(site: Site) -> None:
             async with limit:
@@ -118,16 +134,14 @@ class Crawl:
             await asyncio.gather(*(one(s) for s in sites))
         finally:
             self.reporter.close()
-        counts = self.store.crawl_counts(self.db, self.crawl_id)
         status = "failed" if self.failed_sites and len(self.failed_sites) == len(sites) else "done"
-        with self.db.conn:
-            self.store.finish_crawl(self.db, self.crawl_id, status, counts)
-        return CrawlResult(self.crawl_id, resumed_id is not None, counts, self.failed_sites)
+        counts = self.store.finish_crawl(self.crawl_id, status)
+        return CrawlResult(self.crawl_id, resumed, counts, self.failed_sites)
 
     # -- one site ---------------------------------------------------------------------------
 
     async def _seed(self, site: Site) -> None:
-        seeds: list[tuple[str, int, str | None]] = []
+        seeds: list[QueuedURL] = []
         for url in site.start_urls:
             norm = normalize_url(url)
             if norm:
@@ -141,13 +155,12 @@ class Crawl:
                 if norm and in_scope(norm, site.hosts):
                     seeds.append((norm, 0, "discovery"))
         # Every page known from earlier crawls is checked again (conditionally).
-        seeds += [(u, 1, "archive") for u in self.store.known_urls(self.db, site.name)]
-        with self.db.conn:
-            self.store.frontier_add(self.db, self.crawl_id, site.name, seeds)
+        seeds += [(k.url, 1, "archive") for k in self.store.known(site.name)]
+        self.store.queue(self.crawl_id, site.name, seeds)
 
     async def _crawl_site(self, site: Site) -> None:
         await self._seed(site)
-        size = self.store.frontier_size(self.db, self.crawl_id, site.name)
+        size = self.store.frontier_size(self.crawl_id, site.name)
         self._frontier_sizes[site.name] = size
         self.reporter.site_started(site.name, size)
         starts = {normalize_url(u) for u in site.start_urls}
@@ -171,10 +184,8 @@ class Crawl:
 
         while True:
             room = self.options.workers_per_site - len(tasks)
-            if room > 0 and not self._site_aborted(site):
-                batch = self.store.frontier_next(
-                    self.db, self.crawl_id, site.name, room + len(in_flight)
-                )
+            if room > 0 and site.name not in self.failed_sites:
+                batch = self.store.next_urls(self.crawl_id, site.name, room + len(in_flight))
                 for url, depth in batch:
                     if url in in_flight or len(tasks) >= self.options.workers_per_site:
                         continue
@@ -194,98 +205,67 @@ class Crawl:
 
     def _record_crash(self, site: Site, url: str, exc: Exception) -> Capture:
         """Record a URL whose processing failed in the crawler itself, and go on."""
-        error = f"crawler error: {type(exc).__name__}: {exc}"[:300]
+        error = f"{FailureReason.CRAWLER_ERROR}: {type(exc).__name__}: {exc}"[:300]
         capture = Capture(url=url, fetched_at=utc_now(), error=error)
-        with self.db.conn:
-            self.store.save_capture(self.db, capture, self.crawl_id, "failed")
-            self.store.frontier_done(self.db, self.crawl_id, url, "failed")
-        self.reporter.page(site.name, url, "failed", error)
+        self.store.record_visit(self.crawl_id, Visit(site.name, url, Outcome.FAILED, capture))
+        self.reporter.page(site.name, url, Outcome.FAILED, error)
         return capture
-
-    def _site_aborted(self, site: Site) -> bool:
-        return site.name in self.failed_sites
 
     # -- one URL ----------------------------------------------------------------------------
 
     async def _visit(self, site: Site, url: str, depth: int) -> Capture | None:
-        store, db = self.store, self.db
-        if not await self.fetcher.robots_allowed(url):
-            with db.conn:
-                store.frontier_done(db, self.crawl_id, url, "skipped")
-            self.reporter.page(site.name, url, "skipped")
-            return None
-        known = store.last_validators(db, url)
+        known = self.store.validators(url)
         capture = await self.fetcher.fetch(
             url,
-            etag=known.get("etag") if known else None,
-            last_modified=known.get("last_modified") if known else None,
+            etag=known.etag if known else None,
+            last_modified=known.last_modified if known else None,
         )
-        if capture.error == "robots.txt unavailable":
+        if capture.error == FailureReason.ROBOTS_UNAVAILABLE:
             # A 5xx on robots.txt (or no answer at all): this host is not crawled now. The
             # attempt is recorded, and no further URL of the site is taken up.
-            self.failed_sites.setdefault(site.name, "robots.txt unavailable")
+            self.failed_sites.setdefault(site.name, FailureReason.ROBOTS_UNAVAILABLE)
         page_url = normalize_url(capture.final_url or url) or url
         if capture.final_url:
             # Stored as the crawl sees it, so `reextract` files the page at the same address.
             capture = replace(capture, final_url=page_url)
+        listing = is_discovery_url(url)
+        outcome = classify(capture, known, is_listing=listing,
+                           in_scope=in_scope(page_url, site.hosts))
         page: Page | None = None
         links: list[str] = []
-        outcome = "failed"
-        if capture.status == 200 and not in_scope(page_url, site.hosts):
-            outcome = "skipped"  # redirected off the site: not this site's page
-        elif capture.status == 304:
-            outcome = "not_modified"
-        elif capture.status == 200 and capture.body is not None and capture.error is None:
-            if is_discovery_url(url):
-                links = _discovered_links(capture)
-                outcome = "document"
-            elif capture.is_html:
-                if known and known.get("sha256") == capture.sha256:
-                    outcome = "unchanged"
-                else:
-                    page = await asyncio.to_thread(
-                        extract_capture, self.extract, capture.body, page_url, capture.headers
-                    )
-                    links = page.links
-            else:
-                outcome = "document"
-        elif capture.status in (404, 410):
-            outcome = "gone" if known else "failed"
-        if is_discovery_url(url) and outcome in ("failed", "gone"):
-            outcome = "skipped"  # a site without a sitemap or feed is not broken
-        new_links = self._follow(site, page_url, links, depth) if links else []
-
-        with db.conn:
-            capture_id = store.save_capture(db, capture, self.crawl_id, outcome)
-            if page is not None:
-                outcome = store.save_extraction(db, page, capture_id, site.name, capture.fetched_at)
-                store.set_outcome(db, capture_id, outcome)
-            elif outcome in ("unchanged", "not_modified"):
-                store.mark_seen(db, page_url, capture.fetched_at)
-            elif outcome == "gone" and capture.status is not None:
-                store.mark_gone(db, url, capture.status, capture.fetched_at)
-            added = 0
-            room = self.options.max_pages - self._frontier_sizes[site.name]
-            if new_links and room > 0:
-                added += store.frontier_add(db, self.crawl_id, site.name, new_links[:room])
-            if page_url != url and in_scope(page_url, site.hosts):
-                # A redirect landed on a page of the site: do not fetch it again in this crawl.
-                added += store.frontier_add(db, self.crawl_id, site.name, [(page_url, depth, url)])
-                store.frontier_done(db, self.crawl_id, page_url, "done")
-            store.frontier_done(db, self.crawl_id, url, "failed" if outcome == "failed" else "done")
-        self._frontier_sizes[site.name] += added  # only once the transaction is committed
-        self.reporter.page(site.name, url, outcome, capture.error)
+        listed: tuple[Listed, ...] = ()
+        if outcome is Outcome.NEW and capture.body is not None:
+            page = await asyncio.to_thread(
+                extract_capture, self.extract, capture.body, page_url, capture.headers
+            )
+            links = page.links
+        elif listing and outcome is Outcome.DOCUMENT and capture.body is not None:
+            found = read_listing(capture.body, page_url)
+            listed = tuple(found.children + found.pages)
+            links = found.urls
+        queued = self._links_to_queue(site, page_url, links, depth)
+        room = max(0, self.options.max_pages - self._frontier_sizes[site.name])
+        landed = page_url if page_url != url and in_scope(page_url, site.hosts) else None
+        # robots.txt said no before anything was fetched: nothing to keep but the frontier row.
+        unfetched = capture.error == FailureReason.DISALLOWED and capture.status is None
+        fetched = None if unfetched else capture
+        recorded = self.store.record_visit(self.crawl_id, Visit(
+            site.name, url, outcome, fetched, page, tuple(queued[:room]), landed, depth, listed,
+        ))
+        self._frontier_sizes[site.name] += recorded.added  # only once the visit is committed
+        self.reporter.page(site.name, url, recorded.outcome, capture.error)
         return capture
 
-    def _follow(
+    def _links_to_queue(
         self, site: Site, source: str, links: list[str], depth: int
-    ) -> list[tuple[str, int, str | None]]:
-        if depth + 1 > self.options.max_depth:
+    ) -> list[QueuedURL]:
+        """The links of a page worth visiting: in scope, not traps, within `max_depth`."""
+        if not links or depth + 1 > self.options.max_depth:
             return []
         # A calendar is entered, never walked: its first page linked from an ordinary page is
         # archived, the endless "next month" links from calendar pages are not followed.
         in_calendar = trap_reason(source) == "calendar"
-        out: list[tuple[str, int, str | None]] = []
+        out: list[QueuedURL] = []
         for link in links:
             url = normalize_url(link)
             if not url or not in_scope(url, site.hosts):
@@ -296,82 +276,43 @@ class Crawl:
         return out
 
 
-def extract_capture(extract: Extract, body: bytes, url: str, headers: dict[str, str]) -> Page:
-    """One page's extraction from a capture: the crawl and `reextract` both go through here,
-    so the two always see a page the same way."""
-    return extract(
-        body,
-        url,
-        content_type=headers.get("content-type"),
-        content_language=headers.get("content-language"),
-    )
-
-
-
 def _forget(in_flight: set[str], url: str, _task: object) -> None:
     in_flight.discard(url)
 
 
-def is_discovery_url(url: str) -> bool:
-    """Sitemaps and feeds: read for their links, never stored as pages.
-
-    Told by the URL's shape, not by memory, so a resumed crawl knows them too.
-    """
-    parts = urlsplit(url)
-    path = parts.path.lower()
-    return (
-        path.endswith((".xml", ".xml.gz"))
-        or "sitemap" in path.rsplit("/", 1)[-1]
-        or "page=backend" in parts.query
-        or "page=sitemap" in parts.query
-    )
-
-
-def _discovered_links(capture: Capture) -> list[str]:
-    body = capture.body or b""
-    base = capture.final_url or capture.url
-    head = body[:512].lstrip().lower()
-    if b"<rss" in head or b"<feed" in head or b"<rdf" in head:
-        return parse_feed(body, base)
-    pages, sitemaps = parse_sitemap(body, base)
-    return sitemaps + pages
-
-
-async def crawl(
-    db: Any,
-    store: Any,
-    sites: list[Site],
-    fetcher: Fetcher,
-    extract: Extract,
-    options: CrawlOptions = CrawlOptions(),
-    reporter: Reporter | None = None,
-) -> CrawlResult:
-    """Crawl `sites` into `db`, resuming this database's interrupted crawl if there is one."""
-    return await Crawl(db, store, fetcher, extract, options, reporter).run(sites)
-
-
-def run_crawl_sync(
-    db: Any,
-    store: Any,
-    sites: list[Site],
-    extract: Extract,
-    *,
-    politeness: Any = None,
-    options: CrawlOptions = CrawlOptions(),
-    reporter: Reporter | None = None,
-    transport: Any = None,
-) -> CrawlResult:
-    """Run a whole crawl with its own Fetcher and event loop (what the CLI calls)."""
-    from .http import Politeness
-
-    seed_hosts = {h for s in sites for h in s.hosts} | {
+def seed_hosts(sites: Sequence[Site]) -> set[str]:
+    """The hosts the address guard lets through: every site's hosts and start URLs' hosts."""
+    return {h for s in sites for h in s.hosts} | {
         urlsplit(u).hostname or "" for s in sites for u in s.start_urls
     }
 
-    async def main() -> CrawlResult:
-        async with Fetcher(
-            politeness or Politeness(), seed_hosts=seed_hosts, transport=transport
-        ) as fetcher:
-            return await crawl(db, store, sites, fetcher, extract, options, reporter)
 
-    return asyncio.run(main())
+async def crawl(
+    store: CrawlStore,
+    sites: Sequence[Site],
+    extract: Extractor,
+    *,
+    politeness: Politeness | None = None,
+    options: CrawlOptions = CrawlOptions(),
+    reporter: Reporter | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> CrawlResult:
+    """Crawl `sites` into `store` with a Fetcher of its own, resuming an interrupted crawl."""
+    async with Fetcher(politeness or Politeness(), seed_hosts=seed_hosts(sites), transport=transport,
+                       sites_at_once=options.sites_at_once) as fetcher:
+        return await Crawl(store, fetcher, extract, options, reporter).run(sites)
+
+
+def run_crawl_sync(
+    store: CrawlStore,
+    sites: Sequence[Site],
+    extract: Extractor,
+    *,
+    politeness: Politeness | None = None,
+    options: CrawlOptions = CrawlOptions(),
+    reporter: Reporter | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> CrawlResult:
+    """Run a whole crawl in its own event loop (what the CLI and the library API call)."""
+    return asyncio.run(crawl(store, sites, extract, politeness=politeness, options=options,
+                             reporter=reporter, transport=transport))

@@ -1,23 +1,9 @@
-"""The one HTTP client: politeness, robots.txt, retries, conditional GET, size caps, decoding.
+"""The one HTTP client: the address guard, redirects, retries, conditional GET, size caps.
 
 `Fetcher.fetch(url)` never raises for a network or server problem: it returns a `Capture` whose
-`error` names the reason. Reasons (plain strings, stored as they are):
-
-    invalid url                  not http(s), or unparseable
-    dns failure                  the host name did not resolve
-    refused address              private, loopback, link-local … and not a seed host
-    disallowed by robots.txt     robots.txt forbids the path for our user agent
-    robots.txt unavailable       robots.txt answered 5xx or could not be fetched: host not crawled now
-    timeout                      connect, read, or the whole-page limit
-    connection failed            nothing accepted the connection
-    connection reset             the peer dropped the connection
-    truncated body               fewer bytes than announced
-    too large                    the body passed max_body_bytes (reading stopped there)
-    decompression bomb           a compressed body inflating past max_body_bytes
-    undecodable body             a Content-Encoding whose data is corrupt
-    redirect loop | too many redirects | invalid redirect
-    retry-after too long         a 429/503 asking us to wait more than max_retry_after
-    server error | rate limited  a 5xx / 429 still there after max_retries retries
+`error` is a `scraper.outcomes.FailureReason` (the list, with what each means, is there).
+robots.txt (scraper/robots.py) is consulted once per hop of each fetch, and the per-host rate,
+connection limit and backoff live in scraper/throttle.py.
 
 `status` is the status of the last response received (None when none came), `final_url` the last
 URL reached or tried, so a refused redirect target is on record.
@@ -30,23 +16,23 @@ import ipaddress
 import time
 import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Self
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
-from protego import Protego
 
 from scraper.addresses import bare_host, is_refused_address, system_resolver
 from scraper.models import Capture, utc_now
+from scraper.outcomes import FailureReason
+from scraper.robots import Robots, RobotsAnswer
+from scraper.throttle import HostThrottle, Throttles
 from scraper.wire import Inflater, retry_after_seconds
 
 __all__ = ["Fetcher", "Politeness", "is_refused_address"]
 
-ROBOTS_TOKEN = "embassy-archive"  # the product token robots.txt groups are matched against
-ROBOTS_MAX_BYTES = 500 * 1024  # RFC 9309: parse at least the first 500 KiB
-_COUNTED = {"refused address": "refused", "disallowed by robots.txt": "disallowed"}
+_COUNTED: dict[str, str] = {FailureReason.REFUSED_ADDRESS: "refused", FailureReason.DISALLOWED: "disallowed"}
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _BOMB_RATIO = 100  # text compresses ~10x; a body inflating 100x past the cap is hostile
 
@@ -97,23 +83,6 @@ class _Answer:
     elapsed_ms: int
 
 
-@dataclass
-class _Host:
-    slots: asyncio.Semaphore
-    delay: float
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    next_at: float = 0.0
-
-
-@dataclass
-class _Robots:
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    loaded: bool = False
-    parser: Protego | None = None  # None with available=True: allow everything
-    available: bool = True
-
-
-
 async def _raw_chunks(response: httpx.Response) -> AsyncIterator[bytes]:
     if response.is_stream_consumed:  # an in-memory response, e.g. from httpx.MockTransport
         yield response.content
@@ -131,7 +100,7 @@ def _headers(response: httpx.Response) -> dict[str, str]:
 
 
 class Fetcher:
-    """A polite async HTTP client; one per crawl (robots.txt is fetched once per host per Fetcher)."""
+    """A polite async HTTP client; one per crawl (robots.txt is fetched once per origin)."""
 
     def __init__(
         self,
@@ -140,17 +109,21 @@ class Fetcher:
         seed_hosts: Iterable[str] = (),
         transport: httpx.AsyncBaseTransport | None = None,
         resolver: Resolver | None = None,
+        sites_at_once: int = 200,
     ) -> None:
         self.politeness = politeness
         self.seed_hosts = frozenset(bare_host(h) for h in seed_hosts)
         self.stats: dict[str, int] = dict.fromkeys(
-            ("requests", "retries", "bytes", "robots_fetches", "refused", "disallowed", "failed"), 0
+            ("requests", "retries", "bytes", "refused", "disallowed", "failed"), 0
         )
         p = politeness
+        # Open sockets stay bounded however many sites are in flight: two per host at most.
+        sockets = max(1, sites_at_once) * p.max_connections_per_host
         self._client = httpx.AsyncClient(
             transport=transport,
             follow_redirects=False,  # each hop is checked against robots and the address guard
             trust_env=False,  # no proxy from the environment: packets go where the URL says
+            limits=httpx.Limits(max_connections=sockets, max_keepalive_connections=sockets),
             timeout=httpx.Timeout(
                 connect=p.connect_timeout, read=p.read_timeout, write=p.read_timeout,
                 pool=p.total_timeout,
@@ -162,9 +135,9 @@ class Fetcher:
             },
         )
         self._resolver = resolver or system_resolver
-        self._hosts: dict[str, _Host] = {}
-        self._robots: dict[str, _Robots] = {}
-        self._guard_cache: dict[str, str | None] = {}
+        self.throttles = Throttles(p.delay, p.max_connections_per_host)
+        self.robots = Robots(self._get_robots_txt, self._robots_delay)
+        self._address_cache: dict[str, FailureReason | None] = {}
 
     async def __aenter__(self) -> Self:
         return self
@@ -176,6 +149,7 @@ class Fetcher:
         await self.aclose()
 
     async def aclose(self) -> None:
+        """Close the connection pool."""
         await self._client.aclose()
 
     # -- public -------------------------------------------------------------------------------
@@ -191,7 +165,7 @@ class Fetcher:
         if last_modified:
             headers["if-modified-since"] = last_modified
         try:
-            answer, final_url = await self._follow(url, headers, check_robots=True)
+            answer, final_url = await self._get_following_redirects(url, headers, obey_robots=True)
         except _Failure as failure:
             self.stats["failed"] += 1
             if failure.reason in _COUNTED:
@@ -210,42 +184,23 @@ class Fetcher:
             body=None if answer.status == 304 else answer.body, elapsed_ms=answer.elapsed_ms,
         )
 
-    async def robots_allowed(self, url: str) -> bool:
-        """Does the host's robots.txt allow `url` for us?
-
-        Only robots.txt's own answer: an unavailable robots.txt, a refused address or an invalid
-        URL give True here, and `fetch` then returns the Capture that records that reason.
-        """
-        if await self._guard(url) is not None:
-            return True
-        origin = self._origin(url)
-        if origin is None:
-            return True
-        robots = await self._robots_of(origin)
-        return robots.parser is None or bool(robots.parser.can_fetch(url, ROBOTS_TOKEN))
-
     async def robots_sitemaps(self, host_url: str) -> list[str]:
         """Sitemap URLs named in the host's robots.txt (absolute, in file order)."""
-        origin = self._origin(host_url)
-        if origin is None or await self._guard(host_url) is not None:
+        origin = _origin(host_url)
+        if origin is None or await self._address_refusal(host_url) is not None:
             return []
-        robots = await self._robots_of(origin)
-        if robots.parser is None:
-            return []
-        return [urljoin(origin + "/", s) for s in robots.parser.sitemaps]
+        return await self.robots.sitemaps(origin)
 
     # -- redirects, robots, the address guard --------------------------------------------------
 
-    async def _follow(
-        self, url: str, headers: dict[str, str], *, check_robots: bool
+    async def _get_following_redirects(
+        self, url: str, headers: dict[str, str], *, obey_robots: bool
     ) -> tuple[_Answer, str]:
         seen = {url}
         current = url
         last: _Answer | None = None
         for hop in range(self.politeness.max_redirects + 1):
-            reason = await self._guard(current)
-            if reason is None and check_robots:
-                reason = await self._permission(current)
+            reason = await self._refusal(current, obey_robots)
             if reason is not None:
                 raise _Failure(reason, last, where=current)
             try:
@@ -261,43 +216,44 @@ class Fetcher:
             target = urljoin(current, location.strip())
             parts = urlsplit(target)
             if parts.scheme not in ("http", "https") or not parts.hostname:
-                raise _Failure("invalid redirect", last, where=target)
+                raise _Failure(FailureReason.INVALID_REDIRECT, last, where=target)
             target = urlunsplit(parts._replace(fragment=""))
             if target in seen:
-                raise _Failure("redirect loop", last, where=target)
+                raise _Failure(FailureReason.REDIRECT_LOOP, last, where=target)
             if hop == self.politeness.max_redirects:
-                raise _Failure("too many redirects", last, where=target)
+                raise _Failure(FailureReason.TOO_MANY_REDIRECTS, last, where=target)
             seen.add(target)
             current = target
         raise AssertionError("unreachable")  # the loop returns or raises on its last hop
 
-    def _origin(self, url: str) -> str | None:
-        try:
-            parsed = httpx.URL(url)
-        except (httpx.InvalidURL, TypeError, ValueError):
-            return None
-        if parsed.scheme not in ("http", "https") or not parsed.host:
-            return None
-        host = f"[{parsed.host}]" if ":" in parsed.host else parsed.host
-        port = f":{parsed.port}" if parsed.port else ""
-        return f"{parsed.scheme}://{host}{port}"
+    async def _refusal(self, url: str, obey_robots: bool) -> FailureReason | None:
+        """Why `url` may not be requested (the address guard, then robots.txt), or None."""
+        reason = await self._address_refusal(url)
+        if reason is not None or not obey_robots:
+            return reason
+        origin = _origin(url)
+        if origin is None:
+            return FailureReason.INVALID_URL
+        return await self.robots.permission(origin, url)
 
-    async def _guard(self, url: str) -> str | None:
-        """None when `url` may be connected to, else the reason ('invalid url', 'refused address' …)."""
+    async def _address_refusal(self, url: str) -> FailureReason | None:
+        """None when `url` may be connected to, else why not (invalid url, refused address …)."""
         try:
             parsed = httpx.URL(url)
         except (httpx.InvalidURL, TypeError, ValueError):
-            return "invalid url"
+            return FailureReason.INVALID_URL
         if parsed.scheme not in ("http", "https") or not parsed.host:
-            return "invalid url"
+            return FailureReason.INVALID_URL
         host = parsed.host.lower()
         if host in self.seed_hosts:
             return None
-        if host not in self._guard_cache:
-            self._guard_cache[host] = await self._check_addresses(parsed.raw_host.decode("ascii"))
-        return self._guard_cache[host]
+        if host not in self._address_cache:
+            self._address_cache[host] = await self._check_addresses(
+                parsed.raw_host.decode("ascii")
+            )
+        return self._address_cache[host]
 
-    async def _check_addresses(self, host: str) -> str | None:
+    async def _check_addresses(self, host: str) -> FailureReason | None:
         try:
             ipaddress.ip_address(host.split("%")[0])
             addresses = [host]
@@ -306,107 +262,63 @@ class Fetcher:
                 async with asyncio.timeout(self.politeness.connect_timeout):
                     addresses = await self._resolver(host)
             except (OSError, TimeoutError, UnicodeError):
-                return "dns failure"
+                return FailureReason.DNS_FAILURE
             if not addresses:
-                return "dns failure"
+                return FailureReason.DNS_FAILURE
         # ANY refused address refuses the host: DNS could hand the connection either one.
         if any(is_refused_address(a) for a in addresses):
-            return "refused address"
+            return FailureReason.REFUSED_ADDRESS
         return None
 
-    async def _permission(self, url: str) -> str | None:
-        reason = await self._guard(url)
-        if reason is not None:
-            return reason
-        origin = self._origin(url)
-        if origin is None:
-            return "invalid url"
-        robots = await self._robots_of(origin)
-        if not robots.available:
-            return "robots.txt unavailable"
-        if robots.parser is not None and not robots.parser.can_fetch(url, ROBOTS_TOKEN):
-            return "disallowed by robots.txt"
-        return None
-
-    async def _robots_of(self, origin: str) -> _Robots:
-        robots = self._robots.setdefault(origin, _Robots())
-        async with robots.lock:  # concurrent first calls wait for the one fetch
-            if not robots.loaded:
-                await self._load_robots(origin, robots)
-                robots.loaded = True
-        return robots
-
-    async def _load_robots(self, origin: str, robots: _Robots) -> None:
-        self.stats["robots_fetches"] += 1
+    async def _get_robots_txt(self, robots_url: str) -> RobotsAnswer:
         try:
-            answer, _ = await self._follow(origin + "/robots.txt", {}, check_robots=False)
+            answer, _ = await self._get_following_redirects(robots_url, {}, obey_robots=False)
         except _Failure as failure:
-            # RFC 9309: too many redirects means "unavailable" (allow all); anything else that
-            # stops us reading the file means "unreachable" (crawl nothing now).
-            robots.available = failure.reason in ("too many redirects", "redirect loop")
-            return
-        if answer.status >= 500 or answer.status == 429:
-            robots.available = False
-        elif 200 <= answer.status < 300 and answer.body is not None:
-            text = answer.body[:ROBOTS_MAX_BYTES].decode("utf-8", "replace")
-            robots.parser = Protego.parse(text)
-            host = self._host(urlsplit(origin).hostname or "")
-            delay = robots.parser.crawl_delay(ROBOTS_TOKEN)
-            rate = robots.parser.request_rate(ROBOTS_TOKEN)
-            if rate is not None and rate.requests:
-                delay = max(delay or 0.0, rate.seconds / rate.requests)
-            if delay:
-                host.delay = max(host.delay, float(delay))
-        # other 4xx: no robots.txt, everything is allowed
+            return RobotsAnswer(failure=failure.reason)
+        return RobotsAnswer(answer.status, answer.body)
+
+    def _robots_delay(self, origin: str, seconds: float) -> None:
+        self._throttle(origin).slow_down(seconds)
 
     # -- requests ------------------------------------------------------------------------------
 
-    def _host(self, hostname: str) -> _Host:
-        host = self._hosts.get(hostname)
-        if host is None:
-            p = self.politeness
-            host = _Host(asyncio.Semaphore(p.max_connections_per_host), p.delay)
-            self._hosts[hostname] = host
-        return host
+    def _throttle(self, url: str) -> HostThrottle:
+        return self.throttles.of(urlsplit(url).hostname or "")
 
     async def _with_retries(self, url: str, headers: dict[str, str]) -> _Answer:
         p = self.politeness
-        host = self._host(urlsplit(url).hostname or "")
+        throttle = self._throttle(url)
         for attempt in range(p.max_retries + 1):
             try:
-                answer = await self._attempt(host, url, headers)
+                answer = await self._attempt(throttle, url, headers)
             except _Failure as failure:
                 if not failure.retry or attempt == p.max_retries:
                     raise
-                wait = p.backoff_base * 2**attempt
+                wait = p.backoff_base * 2.0**attempt
             else:
                 if answer.status != 429 and answer.status < 500:
                     return answer
-                asked = retry_after_seconds(answer.headers.get("retry-after"))
-                if answer.status in (429, 503) and asked is not None:
-                    if asked > p.max_retry_after:
-                        raise _Failure("retry-after too long", answer)
-                    wait = asked or p.backoff_base * 2**attempt
-                else:
-                    wait = p.backoff_base * 2**attempt
+                wait = self._retry_wait(answer, attempt)
                 if attempt == p.max_retries:
-                    raise _Failure("rate limited" if answer.status == 429 else "server error", answer)
+                    raise _Failure(FailureReason.RATE_LIMITED if answer.status == 429
+                                   else FailureReason.SERVER_ERROR, answer)
             self.stats["retries"] += 1
             # The whole host backs off, not only this URL: the server asked for room.
-            host.next_at = max(host.next_at, time.monotonic() + wait)
+            throttle.back_off(wait)
         raise AssertionError("unreachable")
 
-    async def _wait_turn(self, host: _Host) -> None:
-        # The lock is held while sleeping so that request starts are spaced FIFO by the delay.
-        async with host.lock:
-            pause = host.next_at - time.monotonic()
-            if pause > 0:
-                await asyncio.sleep(pause)
-            host.next_at = time.monotonic() + host.delay
+    def _retry_wait(self, answer: _Answer, attempt: int) -> float:
+        """Seconds before retrying a 429 or 5xx: its Retry-After if it gave one, else backoff."""
+        p = self.politeness
+        asked = retry_after_seconds(answer.headers.get("retry-after"))
+        if answer.status in (429, 503) and asked is not None:
+            if asked > p.max_retry_after:
+                raise _Failure(FailureReason.RETRY_AFTER_TOO_LONG, answer)
+            return asked or p.backoff_base * 2.0**attempt
+        return p.backoff_base * 2.0**attempt
 
-    async def _attempt(self, host: _Host, url: str, headers: dict[str, str]) -> _Answer:
-        async with host.slots:
-            await self._wait_turn(host)
+    async def _attempt(self, throttle: HostThrottle, url: str, headers: dict[str, str]) -> _Answer:
+        async with throttle.turn():
             self.stats["requests"] += 1
             started = time.monotonic()
             try:
@@ -418,18 +330,17 @@ class Fetcher:
                         answer.body = await self._read_body(response, answer)
                     finally:
                         await response.aclose()
-            except TimeoutError:
-                raise _Failure("timeout", retry=True) from None
-            except httpx.TimeoutException:
-                raise _Failure("timeout", retry=True) from None
+            except (TimeoutError, httpx.TimeoutException):
+                raise _Failure(FailureReason.TIMEOUT, retry=True) from None
             except httpx.ConnectError:
-                raise _Failure("connection failed", retry=True) from None
+                raise _Failure(FailureReason.CONNECTION_FAILED, retry=True) from None
             except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
-                raise _Failure("connection reset", retry=True) from None
+                raise _Failure(FailureReason.CONNECTION_RESET, retry=True) from None
             except (httpx.InvalidURL, httpx.UnsupportedProtocol):
-                raise _Failure("invalid url") from None
+                raise _Failure(FailureReason.INVALID_URL) from None
             except httpx.HTTPError as exc:
-                raise _Failure(f"http error: {type(exc).__name__}", retry=True) from None
+                raise _Failure(f"{FailureReason.HTTP_ERROR}: {type(exc).__name__}",
+                               retry=True) from None
             answer.elapsed_ms = int((time.monotonic() - started) * 1000)
             return answer
 
@@ -439,7 +350,7 @@ class Fetcher:
         encoding = response.headers.get("content-encoding", "").strip().lower()
         inflater = Inflater() if encoding in ("gzip", "x-gzip", "deflate") else None
         if declared.isdigit() and int(declared) > cap:
-            raise _Failure("too large", answer)  # refused before reading a byte of it
+            raise _Failure(FailureReason.TOO_LARGE, answer)  # refused before reading a byte of it
         raw = 0
         out = bytearray()
         try:
@@ -449,15 +360,28 @@ class Fetcher:
                 # Inflate before the raw check: a bomb overflows here first and is named as such.
                 out += inflater.feed(chunk, cap) if inflater else chunk
                 if raw > cap:
-                    raise _Failure("too large", answer)
+                    raise _Failure(FailureReason.TOO_LARGE, answer)
         except OverflowError:
-            reason = "decompression bomb" if inflater and inflater.produced > _BOMB_RATIO * inflater.consumed \
-                else "too large"
+            bomb = inflater is not None and inflater.produced > _BOMB_RATIO * inflater.consumed
+            reason = FailureReason.BOMB if bomb else FailureReason.TOO_LARGE
             raise _Failure(reason, answer) from None
         except zlib.error:
-            raise _Failure("undecodable body", answer) from None
+            raise _Failure(FailureReason.UNDECODABLE, answer) from None
         except httpx.RemoteProtocolError:
-            raise _Failure("truncated body", answer, retry=True) from None
+            raise _Failure(FailureReason.TRUNCATED, answer, retry=True) from None
         except httpx.ReadError:
-            raise _Failure("connection reset", answer, retry=True) from None
+            raise _Failure(FailureReason.CONNECTION_RESET, answer, retry=True) from None
         return bytes(out)
+
+
+def _origin(url: str) -> str | None:
+    """scheme://host[:port] of an http(s) URL, None for anything else."""
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, TypeError, ValueError):
+        return None
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        return None
+    host = f"[{parsed.host}]" if ":" in parsed.host else parsed.host
+    port = f":{parsed.port}" if parsed.port else ""
+    return f"{parsed.scheme}://{host}{port}"

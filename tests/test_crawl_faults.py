@@ -5,7 +5,7 @@ stays polite, as measured from the server's own request log."""
 import sqlite_utils
 from servers import assert_polite, gzip_bomb, serve_faults
 
-from archive import store
+from archive.crawlstore import SqliteCrawlStore
 from archive.schema import ensure_schema
 from scraper import extract_page
 from scraper.crawl import CrawlOptions, run_crawl_sync, site_for_url
@@ -31,7 +31,7 @@ def crawl(db_path, url):
     import io
 
     result = run_crawl_sync(
-        db, store, [site_for_url(url)], extract_page,
+            SqliteCrawlStore(db), [site_for_url(url)], extract_page,
         politeness=POLITE, options=CrawlOptions(max_pages=60), reporter=Reporter(io.StringIO()),
     )
     return db, result
@@ -112,7 +112,7 @@ def test_a_redirect_to_another_site_is_skipped_not_archived_under_our_url(tmp_pa
         # Both hosts are seeds, so the address guard lets the redirect through; scope does not.
         start = srv.url + "/to-other-loopback"
         result = run_crawl_sync(
-            db, store, [site_for_url(start), site_for_url(other.url + "/ok")],
+            SqliteCrawlStore(db), [site_for_url(start), site_for_url(other.url + "/ok")],
             extract_page, politeness=POLITE, options=CrawlOptions(max_pages=5, discover=False),
             reporter=Reporter(io.StringIO()),
         )

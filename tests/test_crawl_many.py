@@ -75,7 +75,7 @@ def test_reextract_rebuilds_what_was_lost_from_the_captures_offline(tmp_path):
 def test_a_page_that_breaks_the_extractor_is_recorded_and_the_crawl_goes_on(tmp_path):
     import io
 
-    from archive import store
+    from archive.crawlstore import SqliteCrawlStore
     from archive.schema import ensure_schema
     from scraper import extract_page
     from scraper.crawl import run_crawl_sync, site_for_url
@@ -90,7 +90,8 @@ def test_a_page_that_breaks_the_extractor_is_recorded_and_the_crawl_goes_on(tmp_
     db = sqlite_utils.Database(tmp_path / "a.db")
     ensure_schema(db)
     with serve_sample_site() as server:
-        result = run_crawl_sync(db, store, [site_for_url(server.url + "/")], fragile,
+        result = run_crawl_sync(
+            SqliteCrawlStore(db), [site_for_url(server.url + "/")], fragile,
                                 politeness=Politeness(delay=0), reporter=Reporter(io.StringIO()))
     assert result.exit_status == 0
     [row] = db.query("select * from captures where url like '%/Visa-de-long-sejour-4152'")

@@ -220,25 +220,24 @@ def test_robots_txt_is_fetched_once_per_host_even_under_concurrency(srv: FaultSe
 
 
 def test_a_robots_disallowed_path_is_never_requested(srv: FaultServer) -> None:
-    async def go() -> tuple[bool, bool]:
+    async def go() -> list[Capture]:
         async with Fetcher(FAST, seed_hosts=["127.0.0.1"]) as fetcher:
-            await fetcher.fetch(srv.url + "/private/secret")
-            await fetcher.fetch(srv.url + "/to-private")
-            return (await fetcher.robots_allowed(srv.url + "/private/x"),
-                    await fetcher.robots_allowed(srv.url + "/ok"))
-    assert run(go()) == (False, True)
+            return [await fetcher.fetch(srv.url + p) for p in ("/private/secret", "/to-private",
+                                                                 "/ok")]
+    secret, redirect, ok = run(go())
+    assert (secret.status, secret.error) == (None, "disallowed by robots.txt")
+    assert (redirect.status, redirect.error) == (302, "disallowed by robots.txt")
+    assert (ok.status, ok.error) == (200, None)
     assert srv.paths().count("/robots.txt") == 1
     assert not [p for p in srv.paths() if p.startswith("/private")]
 
 
 def test_a_5xx_robots_txt_means_the_host_is_not_crawled_now() -> None:
-    async def go(url: str) -> tuple[bool, Capture]:
+    async def go(url: str) -> Capture:
         async with Fetcher(FAST, seed_hosts=["127.0.0.1"]) as fetcher:
-            # robots_allowed answers for robots.txt alone; fetch records why nothing was fetched.
-            return await fetcher.robots_allowed(url), await fetcher.fetch(url)
+            return await fetcher.fetch(url)
     with serve_faults(robots_status=503) as srv:
-        allowed, capture = run(go(srv.url + "/ok"))
-        assert allowed is True
+        capture = run(go(srv.url + "/ok"))
         assert (capture.status, capture.error) == (None, "robots.txt unavailable")
         assert set(srv.paths()) == {"/robots.txt"}
 

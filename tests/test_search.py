@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from archive import store
+from archive import frontier, store
 from archive.schema import ensure_schema
 from archive.search import fold, fts_query, normalise, snippet
 from scraper.models import Capture, Page, Section, Site
@@ -92,17 +92,17 @@ def build_archive(path: Path) -> Database:
     hosts = sorted({d.site for d in DOCS})
     with db.conn:
         for host in hosts:
-            store.save_site(db, Site(host.split(".")[0], (host,), (f"https://{host}/",)))
+            frontier.save_site(db, Site(host.split(".")[0], (host,), (f"https://{host}/",)))
     for n, when in enumerate(["2024-01-10T08:00:00Z", "2024-03-05T08:00:00Z"]):
         with db.conn:
-            crawl = store.start_crawl(db, hosts)
+            crawl = frontier.start_crawl(db, hosts)
         for doc in DOCS:
             suffix = " Mise à jour de mars." if n and doc.url == FR else ""
             with db.conn:
-                store.frontier_add(db, crawl, doc.site, [(doc.url, 0, None)])
+                frontier.frontier_add(db, crawl, doc.site, [(doc.url, 0, None)])
                 if n and doc.url == GONE:
                     cid = store.save_capture(db, Capture(doc.url, when, status=404), crawl, "gone")
-                    store.mark_gone(db, doc.url, 404, when)
+                    frontier.mark_gone(db, doc.url, 404, when)
                     continue
                 body = f"<html><body>{doc.title}{suffix}</body></html>".encode()
                 cap = Capture(doc.url, when, status=200, content_type="text/html", body=body,
@@ -110,12 +110,12 @@ def build_archive(path: Path) -> Database:
                 cid = store.save_capture(db, cap, crawl)
                 outcome = store.save_extraction(db, _page(doc, suffix), cid, doc.site, when)
                 store.set_outcome(db, cid, outcome)
-                store.frontier_done(db, crawl, doc.url, "done")
+                frontier.frontier_done(db, crawl, doc.url, "done")
         with db.conn:
-            store.frontier_add(db, crawl, "mx.example.org", [("https://mx.example.org/x", 1, ES)])
+            frontier.frontier_add(db, crawl, "mx.example.org", [("https://mx.example.org/x", 1, ES)])
             store.save_capture(db, Capture("https://mx.example.org/x", when, error="timeout"),
                                crawl, "failed")
-            store.finish_crawl(db, crawl, "done", store.crawl_counts(db, crawl))
+            frontier.finish_crawl(db, crawl, "done", frontier.crawl_counts(db, crawl))
     return db
 
 
