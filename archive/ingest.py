@@ -9,13 +9,15 @@ stopped and stores nothing twice: a capture and its item's `done` are one transa
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 from sqlite_utils import Database
 
 from archive.store import save_capture, save_extraction, set_outcome
-from scraper.models import Capture, Page, is_html
+from scraper.models import Capture, Page, Site, is_html
 
 Extract = Callable[[bytes, str, dict[str, str]], Page]
 
@@ -51,6 +53,15 @@ def save_foreign_capture(
     return capture_id, outcome
 
 
+def remember_site(db: Database, site: Site) -> None:
+    """Add a site the user named to `sites` (a site already there is left as the crawl wrote
+    it), so that the next import or backfill covers it without being told again."""
+    db.conn.execute(
+        "INSERT OR IGNORE INTO sites(host, name, country, languages) VALUES (?, ?, ?, ?)",
+        (site.hosts[0], site.name, site.country, json.dumps(list(site.languages))),
+    )
+
+
 def _outcome_without_page(status: int | None) -> str:
     if status == 200:
         return "document"
@@ -59,6 +70,17 @@ def _outcome_without_page(status: int | None) -> str:
     if status is not None and 300 <= status < 400:
         return "redirect"
     return "failed"
+
+
+class Listed(Protocol):
+    """A capture as a CDX server lists it (scraper.cdx.CdxRow)."""
+
+    @property
+    def timestamp(self) -> str: ...
+    @property
+    def original(self) -> str: ...
+    @property
+    def digest(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -78,15 +100,20 @@ class BackfillQueue:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def plan(self, items: Iterable[Item]) -> int:
-        """Queue captures not queued before; returns how many are new to the list."""
+    def known_pages(self, site: str) -> list[str]:
+        """The site's pages already in the archive: the URLs whose history is asked for."""
+        rows = self.db.conn.execute("SELECT url FROM pages WHERE site = ? ORDER BY url", (site,))
+        return [row[0] for row in rows]
+
+    def plan(self, site: str, rows: Iterable[tuple[str, Listed]]) -> int:
+        """Queue (page URL, CDX row) captures not queued before; returns how many are new."""
         added = 0
         with self.db.conn:
-            for item in items:
+            for url, row in rows:
                 cur = self.db.conn.execute(
                     "INSERT OR IGNORE INTO backfill_items(url, timestamp, site, original, digest) "
                     "VALUES (?, ?, ?, ?, ?)",
-                    (item.url, item.timestamp, item.site, item.original, item.digest),
+                    (url, row.timestamp, site, row.original, row.digest or None),
                 )
                 added += cur.rowcount
         return added
@@ -99,15 +126,6 @@ class BackfillQueue:
             (site, -1 if limit is None else limit),
         ).fetchall()
         return [Item(*row) for row in rows]
-
-    def digests_done(self, url: str) -> set[str]:
-        """Digests of this page's captures already fetched (a rerun does not fetch them again)."""
-        rows = self.db.conn.execute(
-            "SELECT digest FROM backfill_items WHERE url = ? AND state = 'done' "
-            "AND digest IS NOT NULL",
-            (url,),
-        )
-        return {row[0] for row in rows}
 
     def save(self, item: Item, capture: Capture, extract: Extract) -> str | None:
         """Store a fetched capture and mark its item done, in one transaction."""

@@ -22,7 +22,7 @@ from sqlite_utils import Database
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from archive.ingest import Extract, save_foreign_capture
+from archive.ingest import Extract, remember_site, save_foreign_capture
 from archive.store import capture_body
 from scraper.models import Capture, Site
 
@@ -81,6 +81,7 @@ def import_warcs(
     """
     result = ImportResult()
     digests: dict[str, str] = {}  # WARC payload digest -> sha256 of the body, across files
+    covered: set[str] = set()
     for path in paths:
         source = f"warc:{path.name}"
         pending = 0
@@ -90,6 +91,9 @@ def import_warcs(
                 if site is None:
                     result.out_of_scope += 1
                     continue
+                if site.name not in covered:
+                    remember_site(db, site)
+                    covered.add(site.name)
                 _store(db, response, site, source, extract, digests, result)
                 pending += 1
                 if pending >= BATCH:

@@ -9,6 +9,7 @@ import socket
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
+from pathlib import Path
 from typing import BinaryIO, NoReturn
 
 import click
@@ -212,6 +213,140 @@ def demo(port: int, db_path: str, pages: int, sample_port: int, no_serve: bool) 
         click.echo(result.summary(), err=True)
         if not no_serve:
             _serve(serve_datasette, db_path, "127.0.0.1", port)
+
+
+# --- captures out to and in from the web-archiving world (issue 12) -----------------------
+
+EXIT_SERVICE = 3
+
+
+@contextmanager
+def web_archive_errors() -> Iterator[None]:
+    """export-warc, import-warc and backfill errors: one line, exit 2 (ours) or 3 (a service)."""
+    from archive.warc import ExportError
+    from archive.warc_import import WarcError
+
+    from .cdx import ServiceUnavailable
+
+    with user_errors():
+        try:
+            yield
+        except (ExportError, WarcError) as exc:
+            fail(str(exc))
+        except ServiceUnavailable as exc:
+            fail(str(exc), EXIT_SERVICE)
+
+
+def _chosen_sites(sites_file: str | None, names: tuple[str, ...]) -> list[Site]:
+    if names and not sites_file:
+        raise click.UsageError("--site needs --sites FILE")
+    if not sites_file:
+        return []
+    try:
+        return select_sites(load_sites(sites_file), names)
+    except ConfigError as exc:
+        fail(str(exc))
+
+
+def _iso_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    from datetime import date
+
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not a date (YYYY-MM-DD)") from None
+
+
+@cli.command("export-warc")
+@click.argument("out", metavar="OUT.warc.gz", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--db", "db_path", required=True, metavar="PATH", help="Archive database.")
+@click.option("--site", metavar="NAME", help="Only the captures of this site.")
+@click.option("--since", metavar="DATE", callback=_iso_date, help="Only captures fetched on or after DATE (YYYY-MM-DD).")
+@click.option("--wacz", is_flag=True, help="Also pack a WACZ (with the page list) beside OUT, for ReplayWeb.page or pywb.")
+def export_warc(out: Path, db_path: str, site: str | None, since: str | None, wacz: bool) -> None:
+    """Write the archive's captures as a WARC/1.1 file (request, response and revisit records).
+
+    Exit status: 0 done; 2 bad usage, no such database or site, or WACZ packing failed.
+    """
+    from .webarchive import export_warc as export
+
+    if not out.parent.is_dir():
+        fail(f"cannot write {out}: folder {out.parent} does not exist")
+    with web_archive_errors(), open_archive(db_path, create=False) as archive:
+        result = export(archive, out, site=site, since=since, wacz=wacz)
+    click.echo(result.summary())
+
+
+@cli.command("import-warc")
+@click.argument("files", nargs=-1, required=True, metavar="FILE...",
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--db", "db_path", required=True, metavar="PATH", help="Archive database (created if missing).")
+@click.option("--sites", "sites_file", type=click.Path(dir_okay=False), help="Sites file (YAML) whose sites' records are imported too.")
+@click.option("--site", "site_names", multiple=True, metavar="NAME", help="Only this site of the sites file (repeatable).")
+def import_warc(files: tuple[Path, ...], db_path: str, sites_file: str | None,
+                site_names: tuple[str, ...]) -> None:
+    """Import the response and revisit records of WARC files (Heritrix, Browsertrix, wget,
+    our own export) as captures, extracted like crawled pages.
+
+    Records of sites neither in the archive nor given with --sites are skipped. Importing a
+    file again adds nothing. Exit status: 0 done; 2 bad usage or a file that is not WARC;
+    75 another crawl holds the lock.
+    """
+    from .webarchive import import_warcs
+
+    sites = _chosen_sites(sites_file, site_names)
+    with web_archive_errors(), open_archive(db_path, create=True, lock=True) as archive:
+        result = import_warcs(archive, list(files), sites)
+    click.echo(result.summary())
+
+
+@cli.command()
+@click.argument("urls", nargs=-1, metavar="[URL]...")
+@click.option("--db", "db_path", required=True, metavar="PATH", help="Archive database (created if missing).")
+@click.option("--sites", "sites_file", type=click.Path(dir_okay=False), help="Sites file (YAML).")
+@click.option("--site", "site_names", multiple=True, metavar="NAME", help="Only this site of the sites file (repeatable).")
+@click.option("--from", "from_year", type=click.IntRange(1990, 2100), metavar="YEAR", help="First year of captures to take.")
+@click.option("--to", "to_year", type=click.IntRange(1990, 2100), metavar="YEAR", help="Last year of captures to take.")
+@click.option("--every", type=click.Choice(["month", "year"]), default="year", show_default=True, help="At most one capture per page and period.")
+@click.option("--max-captures", type=click.IntRange(min=1), metavar="N", help="Fetch at most N captures in this run (the rest wait for the next).")
+@click.option("--cdx", "cdx_url", default=None, metavar="URL", help="CDX server (default: the Wayback Machine's); a pywb collection's is http://HOST/COLL/cdx.")
+@click.option("--delay", type=click.FloatRange(min=0), default=4.0, show_default=True, help="Seconds between two requests to the web archive.")
+@click.option("--quiet", is_flag=True, help="Only the closing summary line.")
+def backfill(urls: tuple[str, ...], db_path: str, sites_file: str | None, site_names: tuple[str, ...],
+             from_year: int | None, to_year: int | None, every: str, max_captures: int | None,
+             cdx_url: str | None, delay: float, quiet: bool) -> None:
+    """Bring a site's history from before our first crawl out of a web archive (CDX + id_).
+
+    Asks the CDX server for each known page's captures (or every URL under the site's hosts),
+    keeps one per period whose content changed, fetches them one at a time and stores them as
+    captures of their own date (source 'wayback'). Resumable: run it again after an
+    interruption. Exit status: 0 done; 2 bad usage; 3 the web archive could not be used;
+    75 another crawl holds the lock.
+    """
+    from .backfill import BackfillOptions
+    from .cdx import WAYBACK_CDX
+    from .webarchive import backfill as run
+    from .webarchive import site_of_url
+
+    if from_year and to_year and from_year > to_year:
+        raise click.UsageError("--from YEAR is after --to YEAR")
+    sites = _chosen_sites(sites_file, site_names)
+    if not urls and not sites:
+        raise click.UsageError("give page URLs or --sites FILE [--site NAME]")
+    options = BackfillOptions(from_year=from_year, to_year=to_year, every=every,
+                              max_captures=max_captures)
+    progress = (lambda line: None) if quiet else (lambda line: click.echo(line, err=True))
+    with web_archive_errors(), open_archive(db_path, create=True, lock=True) as archive:
+        work: dict[str, tuple[Site, list[str]]] = {site.name: (site, []) for site in sites}
+        for url in urls:
+            site = site_of_url(archive, _seed_site(url).start_urls[0])
+            work.setdefault(site.name, (site, []))[1].append(url)
+        for site, pages in work.values():
+            result = run(archive, site, urls=pages, cdx_url=cdx_url or WAYBACK_CDX, delay=delay,
+                         options=options, progress=progress)
+            click.echo(result.summary())
 
 
 def main() -> None:

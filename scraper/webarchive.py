@@ -1,0 +1,96 @@
+"""Captures out to and in from the web-archiving world, from Python (the CLI is a thin layer).
+
+    from archive import open_archive
+    from scraper.webarchive import backfill, export_warc, import_warcs
+
+    with open_archive("archive.db", lock=True) as archive:
+        print(export_warc(archive, Path("ml.warc.gz"), site="ml", wacz=True).summary())
+        print(import_warcs(archive, [Path("heritrix.warc.gz")]).summary())
+        print(backfill(archive, site, from_year=2010, every="year").summary())
+
+Errors are named: `archive.warc.ExportError`, `archive.warc_import.WarcError` (a file that is
+not WARC), `scraper.cdx.ServiceUnavailable` (the web archive cannot be used now).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import partial
+from pathlib import Path
+
+from archive import warc, warc_import
+from archive.api import Archive
+from archive.ingest import BackfillQueue
+
+from .backfill import BackfillOptions, BackfillResult, run_backfill
+from .cdx import WAYBACK_CDX, CdxClient, CdxPoliteness
+from .crawl import extract_capture, site_for_url
+from .extract import extract_page
+from .models import Site
+from .urls import in_scope, normalize_url
+
+EXTRACT = partial(extract_capture, extract_page)
+
+
+def export_warc(
+    archive: Archive, out: Path, *, site: str | None = None, since: str | None = None,
+    wacz: bool = False,
+) -> warc.ExportResult:
+    """Write the archive's captures to OUT (WARC/1.1); with `wacz`, pack a WACZ beside it.
+
+    OUT ending in .wacz is the WACZ itself (its WARC is written beside it, .warc.gz).
+    """
+    warc_path = out.with_suffix(".warc.gz") if out.suffix == ".wacz" else out
+    result = warc.export_warc(archive.db, warc_path, site=site, since=since)
+    if wacz or out.suffix == ".wacz":
+        target = out if out.suffix == ".wacz" else out.with_name(_stem(out.name) + ".wacz")
+        warc.pack_wacz(archive.db, result, target)
+    return result
+
+
+def _stem(name: str) -> str:
+    for suffix in (".warc.gz", ".warc", ".gz"):
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def import_warcs(
+    archive: Archive, files: Sequence[Path], sites: Sequence[Site] = ()
+) -> warc_import.ImportResult:
+    """Import WARC files: records of the archive's sites and of `sites` become captures."""
+    scope = [*sites, *warc_import.archive_sites(archive.db)]
+    return warc_import.import_warcs(archive.db, files, EXTRACT, scope)
+
+
+def site_of_url(archive: Archive, url: str) -> Site:
+    """The archive's site a URL belongs to, or a site of its own host."""
+    for site in warc_import.archive_sites(archive.db):
+        if in_scope(url, site.hosts):
+            return site
+    return site_for_url(url)
+
+
+def backfill(
+    archive: Archive,
+    site: Site,
+    *,
+    urls: Sequence[str] = (),
+    cdx_url: str = WAYBACK_CDX,
+    delay: float = CdxPoliteness().delay,
+    options: BackfillOptions | None = None,
+    progress: Callable[[str], None] = lambda line: None,
+) -> BackfillResult:
+    """A site's (or some of its pages') history from a CDX server, stored as captures.
+
+    Backoff after a failure starts at `delay` (at least 0.2 s) and doubles.
+    """
+    politeness = CdxPoliteness(delay=delay, backoff_base=max(delay, 0.2))
+    client = CdxClient(cdx_url, politeness)
+    store = BackfillQueue(archive.db)
+    pages = [normalize_url(u) or u for u in urls]
+    try:
+        return run_backfill(store, client, site, EXTRACT, urls=pages,
+                            options=options or BackfillOptions(), progress=progress)
+    finally:
+        client.close()
