@@ -15,11 +15,11 @@ small whatever the archive's size (only one line per distinct body is kept, for 
 
 from __future__ import annotations
 
+import io
 import json
-import subprocess
-import sys
 import tempfile
 from collections.abc import Iterator
+from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from io import BytesIO
@@ -219,20 +219,25 @@ def pages_jsonl(db: Database, pages: dict[str, str], out: BinaryIO) -> int:
 def pack_wacz(db: Database, result: ExportResult, wacz_path: Path) -> Path:
     """Pack an exported WARC and the archive's page list into a WACZ (the `wacz` package).
 
-    Runs `wacz create` with this interpreter: the package is a command line first, and its
-    output is only useful when it fails. Raises ExportError with the tool's last line then.
+    `wacz create` runs in this process; what it prints is only useful when it fails, so it is
+    kept and its last line raised in ExportError then.
     """
+    from wacz.main import main as wacz_main
+
+    printed = io.StringIO()
     with tempfile.TemporaryDirectory() as tmp:
         pages = Path(tmp) / "pages.jsonl"
         with pages.open("wb") as fh:
             pages_jsonl(db, result.pages, fh)
-        command = [
-            sys.executable, "-m", "wacz", "create", "-o", str(wacz_path), "-p", str(pages),
-            "--title", "embassy-archive export", str(result.path),
-        ]
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode != 0 or not wacz_path.is_file():
-        lines = (done.stderr or done.stdout).strip().splitlines() or ["no output"]
+        args = ["create", "-o", str(wacz_path), "-p", str(pages),
+                "--title", "embassy-archive export", str(result.path)]
+        try:
+            with redirect_stdout(printed), redirect_stderr(printed):
+                status = wacz_main(args)
+        except SystemExit as exc:  # argparse's way of refusing arguments
+            status = exc.code if isinstance(exc.code, int) else 1
+    if status not in (0, None) or not wacz_path.is_file():
+        lines = printed.getvalue().strip().splitlines() or ["no output"]
         raise ExportError(f"wacz create failed: {lines[-1]}")
     result.wacz = wacz_path
     return wacz_path

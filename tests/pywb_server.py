@@ -41,7 +41,8 @@ def _unavailable(reason: str) -> None:
 
 
 def index_warcs(warcs: list[Path], archive_dir: Path, index: Path) -> None:
-    """Copy WARCs into a pywb collection and write its sorted CDXJ index with cdxj-indexer."""
+    """Copy WARCs into a pywb collection and write its sorted CDXJ index with cdxj-indexer
+    (the command comes with the `wacz` package)."""
     for warc in warcs:
         shutil.copy(warc, archive_dir / warc.name)
     names = [warc.name for warc in warcs]
@@ -55,9 +56,13 @@ def index_warcs(warcs: list[Path], archive_dir: Path, index: Path) -> None:
 @contextmanager
 def serve_pywb(warcs: list[Path], root: Path) -> Iterator[str]:
     """pywb serving `warcs` as collection 'arc' on 127.0.0.1; yields the collection's base URL."""
+    try:
+        import pywb  # the package behind the `wayback` command (test extra)
+    except ImportError:
+        _unavailable("pywb is not installed")
     wayback = BIN / "wayback"
     if not wayback.exists():
-        _unavailable("no `wayback` command in the venv")
+        _unavailable(f"pywb {pywb.__version__} installed without its `wayback` command")
     archive_dir = root / "collections" / COLLECTION / "archive"
     indexes = root / "collections" / COLLECTION / "indexes"
     archive_dir.mkdir(parents=True)
