@@ -10,6 +10,7 @@ from lxml import etree
 from ..models import Section
 from .content import HIDDEN_CLASS
 from .dom import BLOCK, HEADINGS, NON_TEXT, HtmlElement, text_of, tokens
+from .furniture import furniture_line
 from .text import norm, squash
 
 # Attachment labels SPIP prints beside a document link: not prose.
@@ -32,7 +33,11 @@ _BOX_HEADINGS = re.compile(
     r"commentaires?|comments?|notes?|pour citer cet article|aller plus loin|nota bene|"
     r"weitere informationen|mehr zum thema|das könnte sie auch interessieren|"
     r"leer más|noticias relacionadas|te puede interesar|相关新闻|相关阅读|関連ニュース|"
-    r"читайте также|اقرأ أيضا|اقرأ أيضاً)\b",
+    r"читайте также|اقرأ أيضا|اقرأ أيضاً|lesen sie auch|lies auch|auch interessant|"
+    r"das könnte dich auch interessieren|empfehlungen aus dem|weitere artikel|"
+    r"zobacz (?:również|także)|czytaj (?:również|także)|vous aimerez aussi|à voir aussi|"
+    r"notas relacionadas|también te puede interesar|leggi anche|ti potrebbe interessare|"
+    r"leia também|veja também|you may also like|recommended|more from|more on this)\b",
     re.IGNORECASE,
 )
 # "More" links that end a teaser box.
@@ -147,9 +152,20 @@ def _is_box_line(text: str, links: float) -> bool:
     return links > 0.5 or len(text) < _BOX_LINE
 
 
+# A short line naming a box ("Lesen Sie auch", "Mehr zum Thema:") opens the box as a title
+# would, below every heading level: the box ends at the next heading or at prose.
+_LINE_BOX = 7
+_LINE_BOX_MAX = 60
+
+
 def _group(items: list[tuple[int | None, str, float]]) -> list[_Group]:
     groups: list[_Group] = []
     for level, text, links in items:
+        if level is None and len(text) <= _LINE_BOX_MAX and _BOX_HEADINGS.match(text):
+            groups.append((text, _LINE_BOX, []))
+            continue
+        if level is None and furniture_line(text):
+            continue
         if level is None:
             if not groups:
                 groups.append((None, 0, []))
@@ -196,7 +212,7 @@ def build_sections(
                 continue
         if heading is not None and _box_title(heading, paras):
             dropping_below = level
-            paras = _after_box(paras)
+            paras = _after_box(paras, line=level == _LINE_BOX)
             if paras:
                 _continue(sections, paras)
             continue
@@ -218,14 +234,17 @@ def build_sections(
     return sections
 
 
-def _after_box(paras: list[tuple[str, float]]) -> list[tuple[str, float]]:
+def _after_box(
+    paras: list[tuple[str, float]], *, line: bool = False
+) -> list[tuple[str, float]]:
     """The lines after a box's own links or short lines: from the first line of prose on.
 
-    A box that opens with prose ("Nota bene", "Comments") is prose of its own: all dropped.
+    A box under a heading that opens with prose ("Nota bene", "Comments") is prose of its
+    own: all dropped. Under a mere line ("A lire aussi :"), prose is the article's again.
     """
     for i, (text, links) in enumerate(paras):
         if not _is_box_line(text, links):
-            return paras[i:] if i else []
+            return paras[i:] if i or line else []
     return []
 
 

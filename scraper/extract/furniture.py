@@ -1,0 +1,40 @@
+"""Lines of page furniture that templates print inside an article's flow, as data.
+
+Each pattern reads one whole short line of body text: a caption or credit ("Foto: …"),
+a tag or category line ("Tags: …"), a comment counter or invitation ("Keine Kommentare",
+"View Comments"), a rating or share prompt. Headings and prose never end up here: only lines
+shorter than `MAX_LINE` are tested.
+"""
+
+from __future__ import annotations
+
+import re
+
+MAX_LINE = 100
+
+_LABELLED = re.compile(
+    r"^(?:tags?|tagged(?: with)?|schlagw[öo]rter|stichw[öo]rter|kategorien?|categor(?:y|ies)|"
+    r"cat[ée]gories?|etiquetas|mots-cl[ée]s|themen|"
+    r"fotos?|photos?|photograph(?: by)?|bild(?:er)?|image|abbildung|credits?|crédits?|"
+    r"quellen?|quellenangaben|sources?|fuentes?|źródło|fonte|photo credit|bildquelle|"
+    r"aktualisiert|updated|ultima modifica|última actualización|mis à jour)\s*[:：]",
+    re.IGNORECASE,
+)
+_COMMENTS = re.compile(
+    r"^(?:[\w.()]+\s+){0,2}(?:kommentar\w*|comments?|commentaires?|comentarios?|commenti|"
+    r"komentarz\w*|reactions?|réactions?)(?:\s+[\w.()]+){0,2}\W*$",
+    re.IGNORECASE,
+)
+_PROMPTS = re.compile(
+    r"^\(?(?:noch keine bewertungen|no ratings yet|war (?:der|dieser) (?:artikel|beitrag) "
+    r"(?:nützlich|hilfreich)|was this (?:article|page) helpful|möchten sie (?:den|diesen) "
+    r"(?:artikel|beitrag) teilen|like recipe|artikel bewerten|rate this (?:article|post))\W*$",
+    re.IGNORECASE,
+)
+
+
+def furniture_line(text: str) -> bool:
+    """True when one line of body text is a caption, tag line, comment counter or prompt."""
+    if len(text) > MAX_LINE:
+        return False
+    return bool(_LABELLED.match(text) or _COMMENTS.match(text) or _PROMPTS.match(text))
