@@ -2,6 +2,8 @@
 
 import hashlib
 import sqlite3
+from dataclasses import replace
+from datetime import date
 
 import pytest
 
@@ -13,7 +15,9 @@ from archive import (
     NotAnArchive,
     open_archive,
 )
+from archive import store
 from archive.lock import crawl_lock
+from scraper.models import Capture, Page, Section
 
 
 def digest(path) -> str:
@@ -22,7 +26,7 @@ def digest(path) -> str:
 
 def test_a_new_archive_is_created_with_its_tables(tmp_path):
     with open_archive(tmp_path / "a.db") as archive:
-        tables = set(archive.db.table_names())
+        tables = set(archive.db.table_names()) | set(archive.db.view_names())
     assert {"sites", "pages", "sections", "translations", "page_versions", "captures",
             "crawls"} <= tables
 
@@ -79,24 +83,34 @@ def test_the_lock_is_taken_before_the_schema_is_applied(tmp_path):
     assert not path.exists()  # the second opener touched nothing
 
 
+def save(archive, url: str, page: Page, fetched_at: str) -> None:
+    capture = Capture(url=url, fetched_at=fetched_at, status=200, content_type="text/html",
+                      body=f"<html><title>{page.title}</title></html>".encode())
+    capture_id = store.save_capture(archive.db, capture, None, "new")
+    store.save_extraction(archive.db, page, capture_id, "x", fetched_at)
+    archive.db.conn.commit()
+
+
 def test_reads_return_plain_rows_with_json_decoded(tmp_path):
+    a = Page(url="https://x.org/a", title="Titre", breadcrumb=["Accueil", "Actualités"],
+             sections=[Section(None, 0, "Chapeau."), Section("Deux", 3, "Suite.")],
+             text="Chapeau.\n\nDeux\n\nSuite.", published=date(2024, 5, 1), language="fr",
+             translations={"en": "https://x.org/b"})
+    b = Page(url="https://x.org/b", title="Title", text="Body.", published=date(2023, 1, 2),
+             language="en")
     with open_archive(tmp_path / "a.db") as archive:
-        archive.db.conn.execute(
-            "INSERT INTO pages(url, site, language, title, breadcrumb, published) "
-            "VALUES ('https://x.org/a', 'x', 'fr', 'Titre', '[\"Accueil\", \"Actualités\"]', '2024-05-01')"
-        )
-        archive.db.conn.execute(
-            "INSERT INTO pages(url, site, language, title, breadcrumb, published) "
-            "VALUES ('https://x.org/b', 'x', 'en', 'Title', '[]', '2023-01-02')"
-        )
-        archive.db.conn.execute(
-            "INSERT INTO sections(page_url, position, heading, level, text) VALUES "
-            "('https://x.org/a', 1, 'Deux', 3, 'b'), ('https://x.org/a', 0, NULL, 0, 'a')"
-        )
-        archive.db.conn.commit()
+        save(archive, a.url, a, "2026-11-01T00:00:00Z")
+        save(archive, b.url, b, "2026-11-01T00:00:01Z")
+        save(archive, a.url, replace(a, title="Titre revu"), "2026-11-02T00:00:00Z")
         assert [p["url"] for p in archive.pages()] == ["https://x.org/a", "https://x.org/b"]
         assert [p["url"] for p in archive.pages(language="en")] == ["https://x.org/b"]
-        page = archive.page("https://x.org/a")
+        page = archive.page(a.url)
         assert page is not None and page["breadcrumb"] == ["Accueil", "Actualités"]
+        assert page["title"] == "Titre revu"
         assert [s["heading"] for s in page["sections"]] == [None, "Deux"]
+        assert page["translations"] == {"en": "https://x.org/b"}
+        assert [v["title"] for v in archive.versions(a.url)] == ["Titre", "Titre revu"]
+        captures = archive.captures(a.url)
+        assert len(captures) == 2
+        assert archive.body(captures[0]["sha256"]) == b"<html><title>Titre</title></html>"
         assert archive.page("https://x.org/none") is None
