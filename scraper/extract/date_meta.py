@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from typing import NamedTuple
 
 from lxml import etree
@@ -20,8 +20,9 @@ __all__ = ["Declared", "attribute_dates", "declared_dates", "url_date"]
 _ARTICLE_TYPES = re.compile(r"article|posting|report|release|news", re.IGNORECASE)
 
 
-def _json_ld_dates(doc: HtmlElement, today: date) -> tuple[date | None, date | None]:
-    """datePublished and dateModified of the page's own JSON-LD object (an Article if any)."""
+def _json_ld_dates(doc: HtmlElement) -> tuple[object, object]:
+    """datePublished and dateModified of the page's own JSON-LD object (an Article if any),
+    as written."""
     found: list[tuple[bool, object, object]] = []
     for script in doc.iter("script"):
         if "ld+json" not in (script.get("type") or "").lower():
@@ -29,7 +30,7 @@ def _json_ld_dates(doc: HtmlElement, today: date) -> tuple[date | None, date | N
         try:
             queue = [json.loads(script.text or "", strict=False)]
         except (ValueError, RecursionError):
-            continue
+            queue = [_loose_json_ld(script.text or "")]
         while queue:  # breadth first: the page's object before the objects it mentions
             item = queue.pop(0)
             if isinstance(item, list):
@@ -41,8 +42,20 @@ def _json_ld_dates(doc: HtmlElement, today: date) -> tuple[date | None, date | N
                 queue.extend(v for k, v in item.items() if k not in date_words.JSON_LD_ELSEWHERE)
     found.sort(key=lambda f: not f[0])
     for _, published, modified in found:
-        return _plausible_text(published, today), _plausible_text(modified, today)
+        return published, modified
     return None, None
+
+
+_JSON_LD_DATE = re.compile(r'"(datePublished|dateModified)"\s*:\s*"([^"]{6,40})"')
+
+
+def _loose_json_ld(text: str) -> dict[str, str]:
+    """The first datePublished and dateModified of JSON-LD that does not parse (a trailing
+    comma, an unescaped quote): the dates are still plain to read."""
+    found: dict[str, str] = {}
+    for key, value in _JSON_LD_DATE.findall(text):
+        found.setdefault(key, value)
+    return found
 
 
 def _plausible_text(value: object, today: date) -> date | None:
@@ -50,12 +63,22 @@ def _plausible_text(value: object, today: date) -> date | None:
     return d if is_plausible(d, today) else None
 
 
-def _first_plausible(values: Iterable[str | None], today: date) -> date | None:
+def _first_plausible(values: Iterable[str | None], today: date) -> tuple[date | None, str | None]:
     for value in values:
         d = _plausible_text(value, today)
         if d is not None:
-            return d
-    return None
+            return d, value
+    return None, None
+
+
+# A time of day in UTC: "T23:00Z", "T09:49:32+0000", " 06:35:29+00:00".
+_UTC_TIME = re.compile(r"[T ]([0-2][0-9]):([0-5][0-9])(?::[0-9]{1,2}(?:\.[0-9]+)?)?\s*"
+                       r"(?:Z|[+-]00:?00)$", re.IGNORECASE)
+
+
+def _utc_hour(value: object) -> float | None:
+    m = _UTC_TIME.search(value.strip()) if isinstance(value, str) else None
+    return int(m.group(1)) + int(m.group(2)) / 60 if m else None
 
 
 # Through the attributes: the cheaper scan in libxml2 than a test on every element.
@@ -68,35 +91,55 @@ class Declared(NamedTuple):
     published: date | None  # an explicit publication date (JSON-LD, article:published_time …)
     modified: date | None
     dated: date | None  # a bare "date" (Dublin Core, <meta name="date">): weaker than a byline
+    utc_hour: float | None = None  # when `published` was given as a UTC instant, its hour
+
+    def local_days(self) -> set[date]:
+        """The days `published` falls on somewhere on Earth (UTC-12 to UTC+14), when it was
+        declared as a UTC instant; else that day alone."""
+        if self.published is None:
+            return set()
+        days = {self.published}
+        if self.utc_hour is not None:
+            if self.utc_hour < 12:
+                days.add(self.published - timedelta(days=1))
+            if self.utc_hour >= 10:
+                days.add(self.published + timedelta(days=1))
+        return days
 
 
 def declared_dates(doc: HtmlElement, zones: Zones, today: date) -> Declared:
     """The dates that the markup declares: JSON-LD, meta tags, microdata, hAtom."""
-    published, modified = _json_ld_dates(doc, today)
+    ld_published, ld_modified = _json_ld_dates(doc)
+    published, raw = _first_plausible([ld_published if isinstance(ld_published, str) else None],
+                                      today)
+    modified = _plausible_text(ld_modified, today)
     meta: dict[str, str] = {}
     for el in doc.iter("meta"):
         key = (el.get("property") or el.get("name") or el.get("itemprop") or "").lower()
         if key and el.get("content"):
             meta.setdefault(key, el.get("content"))
-    published = published or _first_plausible(
-        (meta.get(k) for k in date_words.PUBLISHED_META), today)
-    modified = modified or _first_plausible((meta.get(k) for k in date_words.MODIFIED_META), today)
+    if published is None:
+        published, raw = _first_plausible((meta.get(k) for k in date_words.PUBLISHED_META), today)
+    modified = modified or _first_plausible(
+        (meta.get(k) for k in date_words.MODIFIED_META), today)[0]
     for el in _ITEMPROP_DATES(doc):
         text = el.get("content") or el.get("datetime") or el.text_content()
         value = _plausible_text(text, today)
-        if el.get("itemprop") == "datePublished":
-            published = published or value
-        else:
+        if el.get("itemprop") == "datePublished" and published is None and value:
+            published, raw = value, text
+        elif el.get("itemprop") == "dateModified":
             modified = modified or value
     for _, zone, el, _ in zones.dated:  # hAtom and <time pubdate>, visible blocks only
         marks = (el.get("class") or "").lower()
-        value = _plausible_text(el.get("datetime") or el.get("title"), today)
+        text = el.get("datetime") or el.get("title")
+        value = _plausible_text(text, today)
         if zone == "content" and (el.get("pubdate") is not None or "published" in marks):
-            published = published or value
+            if published is None and value:
+                published, raw = value, text
         elif zone == "content" and ("updated" in marks or "modified" in marks):
             modified = modified or value
-    dated = _first_plausible((meta.get(k) for k in date_words.DATED_META), today)
-    return Declared(published, modified, dated)
+    dated = _first_plausible((meta.get(k) for k in date_words.DATED_META), today)[0]
+    return Declared(published, modified, dated, _utc_hour(raw))
 
 
 _ATTRIBUTE_DATE = re.compile(

@@ -99,15 +99,26 @@ def _weigh(shown: date | None, declared: Declared) -> date | None:
 
     An explicit declaration speaks for the page when the two differ: a visible "first date"
     may belong to a block we did not recognise, and a shown date equal to the declared update
-    is the update. Only a one-day difference goes to the shown date: markup often gives a UTC
-    instant, while the publisher states its own local day. A bare declared "date" (Dublin
-    Core's, often the day a record was created) yields to any shown date."""
+    is the update. The shown date wins only where it is the declared UTC instant's day in the
+    publisher's time zone ("2021-11-04T23:00Z" shown as 5 November in Berlin). A bare
+    declared "date" (Dublin Core's, often the day a record was created) yields to any shown
+    date."""
     explicit = declared.published
     if shown is None or explicit is None or shown == explicit:
         return shown or explicit or declared.dated
-    if abs((shown - explicit).days) == 1 and shown != declared.modified:
+    if shown in declared.local_days():
         return shown
     return explicit
+
+
+def _read_as_declared(shown: date | None, declared: Declared) -> date | None:
+    """A numeric date that reads either way ("06/01/2020") in the order the markup declares:
+    the page's own statement of which number is the month."""
+    other = declared.published
+    if shown and other and (shown.year, shown.month, shown.day) == (other.year, other.day,
+                                                                   other.month):
+        return other
+    return shown
 
 
 def _htmldate(doc: HtmlElement, zones: Zones, url: str, today: date) -> date | None:
@@ -148,7 +159,7 @@ def extract_dates(doc: HtmlElement, main: HtmlElement | None, language: str | No
     lines = _Lines(zones, language, today)
     labelled = lines.labelled
     declared = declared_dates(doc, zones, today)
-    published = labelled.get("published") or url_date(url, today)
+    published = _read_as_declared(labelled.get("published"), declared) or url_date(url, today)
     if published is None:
         shown = lines.header_published or _byline(zones, doc, url, language, lines, today)
         published = _weigh(shown, declared)
