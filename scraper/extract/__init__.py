@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from ..models import Page, Section
 from .breadcrumb import find_breadcrumb
-from .content import Measures, choose_main, measure
+from .content import Measures, body_skip, choose_main, measure
 from .dates import extract_dates
 from .decode import decode_html
 from .dom import HtmlElement, first, parse
@@ -40,7 +40,7 @@ def _guard(step: Callable[[], T], default: T) -> T:
 
 
 def _excluded(main: HtmlElement, profile: Compiled | None, m: Measures) -> set[HtmlElement]:
-    skip = set(m.skip)
+    skip = body_skip(main, m)
     if profile is not None:
         for xpath in profile.exclude:
             found = xpath(main)

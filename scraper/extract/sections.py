@@ -20,8 +20,8 @@ _ATTACHMENT = re.compile(
 )
 
 
-# Captions and credits are not body text; figures hold little else.
-_NOT_BODY = NON_TEXT | {"figure", "figcaption"}
+# Captions and credits are not body text; a figure's table, quote or teaser text is.
+_NOT_BODY = NON_TEXT | {"figcaption"}
 
 
 # Box titles of page furniture that templates put among the article's headings.

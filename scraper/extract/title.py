@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
+from urllib.parse import urlsplit
 
 from .content import HIDDEN_CLASS as _HIDDEN_CLASS
 from .content import furniture
@@ -73,7 +74,11 @@ class _Metas:
 
     def __init__(self, metas: list[str]) -> None:
         self.keys = [squash(m) for m in metas]
-        self.segments = [{squash(s) for s in _SITE_SEPARATORS.split(m)} for m in metas]
+        self.segments: list[dict[str, bool]] = []  # segment key -> is the title's longest
+        for m in metas:
+            keys = [squash(s) for s in _SITE_SEPARATORS.split(m)]
+            longest = max(keys, key=len, default="")
+            self.segments.append({k: k == longest for k in keys if k})
 
 
 def _match(text: str, metas: _Metas) -> float:
@@ -85,12 +90,33 @@ def _match(text: str, metas: _Metas) -> float:
         if key == mkey:
             return 3.0
         if key in segments:
-            best = max(best, 2.5)
+            # "Article – Site": the shorter segment is usually the site's name.
+            best = max(best, 2.5 if segments[key] else 2.0)
         elif key in mkey and len(key) >= 0.4 * len(mkey):
             best = max(best, 2.0)
         elif mkey in key and len(mkey) >= 0.6 * len(key):
             best = max(best, 1.0)
     return best
+
+
+# A home link: the site's logo or name heading, not the article's.
+_HOME = re.compile(r"^(?:\.{0,2}/)*(?:index\.\w+)?$|^/web/\d+\w*/https?://[^/]+/?$")
+
+
+def _site_heading(el: HtmlElement, key: str, site_keys: set[str]) -> bool:
+    """A heading that names the site: og:site_name's words, or wholly a link to home."""
+    if key in site_keys:
+        return True
+    links = [a for a in el.iter("a")]
+    if len(links) != 1 or squash(links[0].text_content()) != key:
+        return False
+    parts = urlsplit((links[0].get("href") or "").strip())
+    return not parts.query and bool(_HOME.match(parts.path))
+
+
+def _site_keys(doc: HtmlElement) -> set[str]:
+    names = (meta_content(doc, "og:site_name"), meta_content(doc, "application-name"))
+    return {squash(n) for n in names if n}
 
 
 def find_title(
@@ -103,6 +129,8 @@ def find_title(
             return text, chosen
     metas = _meta_titles(doc)
     keys = _Metas(metas)
+    site = _site_keys(doc)
+    best_is_site = False
     best: tuple[float, int, HtmlElement, str] | None = None
     longest = max((len(m) for m in metas), default=0) + 100
     for order, el in enumerate(_candidates(doc)):
@@ -114,6 +142,9 @@ def find_title(
         score = _match(text, keys)
         if score == 0.0:
             continue
+        site_heading = _site_heading(el, squash(text), site)
+        if site_heading:
+            score -= 2.0
         score += 0.3 if el.tag == "h1" else 0.0
         if _HIDDEN_CLASS.search(tokens(el)):
             score -= 2.0  # a screen-reader copy of the <title>, not the visible heading
@@ -123,16 +154,18 @@ def find_title(
             score -= 0.4  # site branding in the header
         if best is None or score > best[0]:
             best = (score, order, el, text)
-    if best is not None:
+            best_is_site = site_heading
+    if best is not None and not best_is_site:
         return best[3], best[2]
     for el in doc.iter("h1"):
         if el in skip:
             continue
         text = _heading_text(el, [], ())
-        if len(text) > 3:
+        if len(text) > 3 and not _site_heading(el, squash(text), site):
             return text, el
     fallback = metas[0] if metas else None
     if fallback:
         parts = [p for p in _SITE_SEPARATORS.split(fallback) if p]
         fallback = max(parts, key=len) if parts else fallback
-    return (clean_title(fallback) or None) if fallback else None, None
+        return clean_title(fallback) or None, None
+    return (best[3], best[2]) if best is not None else (None, None)
