@@ -143,7 +143,7 @@ def run_backfill(
     since = str(options.from_year) if options.from_year else None
     until = str(options.to_year) if options.to_year else None
     for url, match_type in targets(store, site, urls):
-        rows = client.list(url, match_type=match_type, since=since, until=until)
+        rows = client.captures(url, match_type=match_type, since=since, until=until)
         result.listed += len(rows)
         by_page: dict[str, list[CdxRow]] = {}
         for row in rows:

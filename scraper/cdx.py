@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -27,6 +27,10 @@ from scraper.wire import retry_after_seconds
 
 WAYBACK_CDX = "https://web.archive.org/cdx/search/cdx"
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+# Asked of the server so that the Wayback Machine sends only answered pages, one row per
+# change of content, not every crawl of them; servers that ignore them (pywb) send all, and
+# the backfill's own choice (scraper.backfill.choose) applies the same rules anyway.
+SERVER_FILTERS = [("filter", "statuscode:200"), ("filter", "mimetype:text/html"), ("collapse", "digest")]
 
 
 class ServiceUnavailable(Exception):
@@ -145,16 +149,16 @@ class CdxClient:
     def close(self) -> None:
         self._client.close()
 
-    def list(
+    def captures(
         self, url: str, *, match_type: str = "exact", since: str | None = None,
         until: str | None = None,
     ) -> list[CdxRow]:
         """Every capture the server lists for `url` (or under it, match_type 'prefix')."""
-        params = {"url": url, "matchType": match_type, "output": "json"}
+        params = [("url", url), ("matchType", match_type), ("output", "json"), *SERVER_FILTERS]
         if since:
-            params["from"] = since
+            params.append(("from", since))
         if until:
-            params["to"] = until
+            params.append(("to", until))
         response = self._get(self.cdx_url, params)
         if response.status_code == 404:
             return []  # pywb answers 404 for a URL it holds nothing of
@@ -178,7 +182,7 @@ class CdxClient:
     def _host(self) -> str:
         return urlsplit(self.cdx_url).netloc
 
-    def _get(self, url: str, params: dict[str, str] | None) -> httpx.Response:
+    def _get(self, url: str, params: Sequence[tuple[str, str]] | None) -> httpx.Response:
         polite = self.politeness
         reason = ""
         gap = polite.delay
@@ -186,7 +190,9 @@ class CdxClient:
             self._wait(gap)
             self.requests += 1
             try:
-                response = self._client.get(url, params=params)
+                # No params for a replay URL: its own query (spip.php?article12) stays as it is.
+                query = httpx.QueryParams(list(params)) if params else None
+                response = self._client.get(url, params=query)
             except httpx.TransportError as exc:
                 reason = type(exc).__name__
                 wait = polite.backoff_base * 2**attempt

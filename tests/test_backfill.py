@@ -134,6 +134,9 @@ def test_requests_go_one_at_a_time_with_the_delay_and_retry_after_is_honoured(cr
     assert archive.max_in_flight == 1
     assert gaps[0] >= 0.95  # the 503 asked for one second
     assert min(gaps) >= 0.28 and len(starts) == 1 + 1 + 3  # the 503, the CDX query, 3 fetches
+    # The Wayback Machine is asked to leave out what the backfill would not take anyway.
+    assert "collapse=digest" in archive.requests[1][1]
+    assert "filter=statuscode%3A200" in archive.requests[1][1]
 
 
 def test_a_web_archive_that_is_down_stops_the_run_with_one_line_and_exit_3(crawled):
@@ -215,3 +218,14 @@ def test_a_real_pywb_serves_as_the_cdx_server_and_replay(crawled, tmp_path):
     titles = db.execute("SELECT title FROM page_versions WHERE source = 'wayback' "
                         "ORDER BY captured_at").fetchall()
     assert titles == [(f"Ambassade de France ({y})",) for y in (2012, 2015, 2019)]
+
+
+def test_a_spip_query_url_is_fetched_back_with_its_query_as_it_is(crawled):
+    home, path = crawled
+    article = home + "spip.php?article123"
+    with serve_wayback(FakeWayback({article: [Snapshot("20140101000000", page("2014"))]})) as srv:
+        result = run(path, article, srv.cdx_url)
+        replayed = [p for _, p in srv.requests if "id_/" in p]
+    assert result.outcomes == {"new": 1}
+    assert replayed == [f"/web/20140101000000id_/{article}"]
+    assert wayback_rows(path) == [(article, "2014-01-01T00:00:00Z", "wayback")]
