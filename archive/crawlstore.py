@@ -2,7 +2,10 @@
 
 It holds the sqlite_utils Database and owns the transactions: each method that writes commits
 what it wrote, and `record_visit` writes everything one visited URL brings (its capture, the
-extracted page, the links it found, its frontier row marked visited) in one transaction.
+extracted page, the links it found, its frontier row marked visited, its `revisits` row) in
+one transaction. A visit that brought nothing new (a 304, a body the archive already has) is
+recorded without a capture row: an update of the page's last-seen time and of its `revisits`
+row, and its outcome as its frontier row's state until the crawl ends.
 """
 
 from __future__ import annotations
@@ -11,9 +14,9 @@ from collections.abc import Sequence
 
 from sqlite_utils import Database
 
-from archive import frontier, store
+from archive import frontier, revisits, store
 from scraper.models import Site
-from scraper.outcomes import Outcome
+from scraper.outcomes import UNCHANGED_OUTCOMES, Outcome
 from scraper.store_protocol import KnownURL, QueuedURL, Recorded, Validators, Visit
 
 
@@ -35,10 +38,17 @@ class SqliteCrawlStore:
         return crawl_id, resumed is not None
 
     def finish_crawl(self, crawl_id: int, status: str) -> dict[str, int]:
-        """Close the crawl with its counts (returned)."""
-        with self.db.conn:
-            counts = frontier.crawl_counts(self.db, crawl_id)
-            frontier.finish_crawl(self.db, crawl_id, status, counts)
+        """Close the crawl with its counts (returned), and prune its frontier."""
+        db = self.db
+        with db.conn:
+            started = db.conn.execute(
+                "SELECT started_at FROM crawls WHERE id = ?", (crawl_id,)
+            ).fetchone()[0]
+            counts = frontier.crawl_counts(db, crawl_id)
+            counts["skipped_by_lastmod"] = revisits.skipped_by_lastmod(db, crawl_id, started)
+            frontier.finish_crawl(db, crawl_id, status, counts)
+            revisits.set_skipped_by_lastmod(db, crawl_id, counts["skipped_by_lastmod"])
+            frontier.prune_frontier(db, crawl_id)
         return counts
 
     def queue(self, crawl_id: int, site: str, urls: Sequence[QueuedURL]) -> int:
@@ -55,8 +65,16 @@ class SqliteCrawlStore:
         return frontier.frontier_size(self.db, crawl_id, site)
 
     def known(self, site: str) -> list[KnownURL]:
-        """Every URL of the site the archive has an answer for (the re-check candidates)."""
-        return [KnownURL(url, None) for url in frontier.known_urls(self.db, site)]
+        """Every URL of the site checked before (the re-check candidates)."""
+        return revisits.known(self.db, site)
+
+    def known_of(self, urls: Sequence[str]) -> dict[str, KnownURL]:
+        """What is known of each of `urls` that was checked before (the others are absent)."""
+        return revisits.known_of(self.db, urls)
+
+    def site_lists_dates(self, site: str) -> bool:
+        """Does the site's sitemap or feed give dates (so lastmod may decide re-checks)?"""
+        return revisits.site_lists_dates(self.db, site)
 
     def validators(self, url: str) -> Validators | None:
         """The URL's last full answer's validators, None for a URL never answered 200."""
@@ -68,31 +86,41 @@ class SqliteCrawlStore:
     def record_visit(self, crawl_id: int, visit: Visit) -> Recorded:
         """Record one visited URL, atomically: all of it, or (killed) none of it."""
         db = self.db
-        outcome = visit.outcome
-        added = 0
         with db.conn:
-            capture = visit.capture
-            if capture is not None:
-                capture_id = store.save_capture(db, capture, crawl_id, outcome)
-                if visit.page is not None:
-                    outcome = Outcome(store.save_extraction(
-                        db, visit.page, capture_id, visit.site, capture.fetched_at
-                    ))
-                    store.set_outcome(db, capture_id, outcome)
-                elif outcome in (Outcome.UNCHANGED, Outcome.NOT_MODIFIED):
-                    frontier.mark_seen(db, visit.landed_on or visit.url, capture.fetched_at)
-                elif outcome is Outcome.GONE and capture.status is not None:
-                    frontier.mark_gone(db, visit.url, capture.status, capture.fetched_at)
-            if visit.links:
-                added += frontier.frontier_add(db, crawl_id, visit.site, visit.links)
+            outcome, state = self._record_fetch(crawl_id, visit)
+            if visit.listed:
+                revisits.record_listed(db, visit.site, visit.listed)
+            added = frontier.frontier_add(db, crawl_id, visit.site, visit.links)
             if visit.landed_on:
                 # A redirect landed on a page of the site: not to be fetched again tonight.
                 added += frontier.frontier_add(
                     db, crawl_id, visit.site, [(visit.landed_on, visit.landed_depth, visit.url)]
                 )
                 frontier.frontier_done(db, crawl_id, visit.landed_on, "done")
-            state = "failed" if visit.outcome is Outcome.FAILED else "done"
-            if capture is None:
-                state = "skipped"  # nothing was fetched
             frontier.frontier_done(db, crawl_id, visit.url, state)
         return Recorded(outcome, added)
+
+    def _record_fetch(self, crawl_id: int, visit: Visit) -> tuple[Outcome, str]:
+        """The capture's part of a visit: -> (final outcome, the frontier state to leave)."""
+        db, capture, outcome = self.db, visit.capture, visit.outcome
+        if capture is None:
+            return outcome, "skipped"  # nothing was fetched
+        compact = outcome is Outcome.NOT_MODIFIED or (
+            visit.same_body and outcome in (Outcome.UNCHANGED, Outcome.DOCUMENT)
+        )
+        state = outcome.value if compact else ("failed" if outcome is Outcome.FAILED else "done")
+        if not compact:
+            capture_id = store.save_capture(db, capture, crawl_id, outcome)
+            if visit.page is not None:
+                outcome = Outcome(store.save_extraction(
+                    db, visit.page, capture_id, visit.site, capture.fetched_at
+                ))
+                store.set_outcome(db, capture_id, outcome)
+        if outcome in UNCHANGED_OUTCOMES:
+            frontier.mark_seen(db, visit.landed_on or visit.url, capture.fetched_at)
+        elif outcome is Outcome.GONE and capture.status is not None:
+            frontier.mark_gone(db, visit.url, capture.status, capture.fetched_at)
+        if capture.status is not None:
+            revisits.record_check(db, visit.site, visit.url, capture.fetched_at,
+                                  changed=outcome is Outcome.CHANGED)
+        return outcome, state

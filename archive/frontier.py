@@ -15,6 +15,8 @@ from sqlite_utils import Database
 from scraper.models import Site, utc_now
 from scraper.outcomes import COUNT_COLUMN, Outcome
 
+# Frontier states of a visit recorded compactly, without a capture: the outcome itself.
+COMPACT_STATES = (Outcome.NOT_MODIFIED.value, Outcome.UNCHANGED.value, Outcome.DOCUMENT.value)
 COUNT_KEYS = ("fetched", "new", "changed", "unchanged", "failed", "documents", "gone", "skipped")
 
 
@@ -65,13 +67,29 @@ def crawl_counts(db: Database, crawl_id: int) -> dict[str, int]:
     rows = db.conn.execute(
         "SELECT outcome, count(*) FROM captures WHERE crawl_id = ? GROUP BY outcome", (crawl_id,)
     )
-    for outcome, n in rows:
+    # Unchanged checks leave no capture, only their frontier row's state (see frontier_done).
+    compact = db.conn.execute(
+        "SELECT state, count(*) FROM frontier WHERE crawl_id = ? AND state IN (?, ?, ?) "
+        "GROUP BY state",
+        (crawl_id, *COMPACT_STATES),
+    )
+    for outcome, n in [*rows, *compact]:
         key = COUNT_COLUMN.get(outcome or "")
         if key:
             counts[key] += n
         if outcome != Outcome.SKIPPED:
             counts["fetched"] += n
     return counts
+
+
+def prune_frontier(db: Database, crawl_id: int) -> None:
+    """Drop a finished crawl's frontier rows that no capture needs (unchanged checks, robots
+    refusals): each capture keeps its row, which says the site it was fetched for."""
+    db.conn.execute(
+        "DELETE FROM frontier WHERE crawl_id = ? AND NOT EXISTS (SELECT 1 FROM captures c "
+        "WHERE c.crawl_id = frontier.crawl_id AND c.url = frontier.url)",
+        (crawl_id,),
+    )
 
 
 # --- frontier ---------------------------------------------------------------------------
@@ -107,7 +125,8 @@ def frontier_next(db: Database, crawl_id: int, site: str, limit: int) -> list[tu
 
 
 def frontier_done(db: Database, crawl_id: int, url: str, state: str) -> None:
-    """Mark a frontier URL visited: state 'done', 'failed' or 'skipped'."""
+    """Mark a frontier URL visited: 'done', 'failed', 'skipped' (nothing fetched), or for an
+    unchanged check recorded without a capture its outcome (one of COMPACT_STATES)."""
     db.conn.execute(
         "UPDATE frontier SET state = ? WHERE crawl_id = ? AND url = ?", (state, crawl_id, url)
     )

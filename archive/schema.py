@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 from sqlite_utils import Database
 
+from archive import revisits
 from archive.search import NORMALISER_VERSION, normalise
 
 Step = str | Callable[[sqlite3.Connection], None]
@@ -218,6 +219,8 @@ MIGRATIONS: list[tuple[int, str, list[Step]]] = [
     (3, "full-text search over normalised text", [_FTS, rebuild_fts]),
     (4, "indexes for canned queries and facets", [_INDEXES]),
     (5, "where each capture came from; backfill progress", [_SOURCE]),
+    (7, "revisits: what the crawl knows of each URL, to re-check only what changed",
+     revisits.STEPS),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -91,6 +91,8 @@ def _seed_site(url: str) -> Site:
 @click.option("--max-pages", type=click.IntRange(min=1), default=5000, show_default=True, help="At most N URLs per site in one crawl.")
 @click.option("--delay", type=click.FloatRange(min=0), default=1.0, show_default=True, help="Seconds between two requests to one host (robots.txt Crawl-delay wins if longer).")
 @click.option("--max-depth", type=click.IntRange(min=0), default=30, show_default=True, help="Link hops from a start URL.")
+@click.option("--sites-at-once", type=click.IntRange(min=1), default=200, show_default=True, help="Sites crawled at the same time, each at its own polite rate.")
+@click.option("--full-every", "full_every", type=click.IntRange(min=0), default=7, show_default=True, metavar="DAYS", help="Re-check every known page at least every DAYS days, whatever the sitemaps say (0: all of them tonight).")
 @click.option("--quiet", is_flag=True, help="Only the closing summary line.")
 def crawl(
     urls: tuple[str, ...],
@@ -100,6 +102,8 @@ def crawl(
     max_pages: int,
     delay: float,
     max_depth: int,
+    sites_at_once: int,
+    full_every: int,
     quiet: bool,
 ) -> None:
     """Crawl the given seed URLs, or the sites of a sites file, into the archive.
@@ -122,7 +126,8 @@ def crawl(
             fail(str(exc))
     result = _run_crawl(
         db_path, sites, delay=delay,
-        options=CrawlOptions(max_pages=max_pages, max_depth=max_depth),
+        options=CrawlOptions(max_pages=max_pages, max_depth=max_depth,
+                             sites_at_once=sites_at_once, full_every_days=full_every),
         reporter=Reporter(io.StringIO() if quiet else None),
     )
     click.echo(result.summary())

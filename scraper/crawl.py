@@ -13,6 +13,7 @@ import asyncio
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from functools import partial
 from typing import Protocol
 from urllib.parse import urlsplit
@@ -25,7 +26,8 @@ from .http import Fetcher, Politeness
 from .models import Capture, Page, Site, utc_now
 from .outcomes import FailureReason, Outcome
 from .progress import Reporter
-from .store_protocol import CrawlStore, Listed, QueuedURL, Visit
+from .recrawl import recheck_reason
+from .store_protocol import CrawlStore, KnownURL, Listed, QueuedURL, Visit
 from .urls import in_scope, normalize_url, site_aliases, trap_reason
 
 # Exit statuses of `embassy-archive crawl` (see the README).
@@ -49,6 +51,7 @@ class CrawlOptions:
     workers_per_site: int = 2  # matches the politeness limit of two connections per host
     sites_at_once: int = 200  # the whole French network in one wave
     discover: bool = True  # read robots.txt sitemaps, /sitemap.xml and the SPIP RSS feed
+    full_every_days: int = 7  # every known page re-checked at least this often (scraper/recrawl.py)
 
 
 @dataclass
@@ -120,6 +123,8 @@ class Crawl:
         # URLs in each site's frontier for this crawl: counted once, then kept up to date here
         # (a count(*) per visited page grows with the site and made large crawls quadratic).
         self._frontier_sizes: dict[str, int] = {}
+        self._lists_dates: dict[str, bool] = {}  # per site: do its sitemaps or feeds give dates?
+        self.now = datetime.now(UTC)  # "tonight", for the re-check policy
 
     async def run(self, sites: Sequence[Site]) -> CrawlResult:
         """Crawl every site, at most `sites_at_once` at a time; close the crawl."""
@@ -154,12 +159,42 @@ class Crawl:
                 norm = normalize_url(url)
                 if norm and in_scope(norm, site.hosts):
                     seeds.append((norm, 0, "discovery"))
-        # Every page known from earlier crawls is checked again (conditionally).
-        seeds += [(k.url, 1, "archive") for k in self.store.known(site.name)]
         self.store.queue(self.crawl_id, site.name, seeds)
+
+    def _seed_known(self, site: Site) -> int:
+        """Queue the known pages the re-check policy picks for tonight (after the listings and
+        the new URLs they gave, which went first); -> how many were added."""
+        due = [k.url for k in self.store.known(site.name) if self._due(site, k)]
+        added = self.store.queue(self.crawl_id, site.name, [(u, 1, "archive") for u in due])
+        self._frontier_sizes[site.name] += added
+        return added
+
+    def _due(self, site: Site, known: KnownURL) -> bool:
+        lists = self._lists_dates.get(site.name, False)
+        return recheck_reason(known, self.now, self.options.full_every_days,
+                              site_lists_dates=lists) is not None
+
+    def _worth_visiting(self, site: Site, queued: list[QueuedURL],
+                        listed: Sequence[Listed] = ()) -> list[QueuedURL]:
+        """`queued` without the known URLs the policy leaves alone tonight; a listing's dates
+        (`listed`) are taken as what the archive will know once the visit is recorded."""
+        if not queued:
+            return queued
+        known = self.store.known_of([u for u, _, _ in queued])
+        dates = {e.url: e.lastmod for e in listed if e.lastmod}
+        keep = []
+        for item in queued:
+            k = known.get(item[0])
+            if k is not None and item[0] in dates:
+                # As revisits.record_listed will keep it: the latest date wins.
+                k = replace(k, listed_lastmod=max(k.listed_lastmod or "", dates[item[0]]))
+            if k is None or self._due(site, k):
+                keep.append(item)
+        return keep
 
     async def _crawl_site(self, site: Site) -> None:
         await self._seed(site)
+        self._lists_dates[site.name] = self.store.site_lists_dates(site.name)
         size = self.store.frontier_size(self.crawl_id, site.name)
         self._frontier_sizes[site.name] = size
         self.reporter.site_started(site.name, size)
@@ -168,6 +203,7 @@ class Crawl:
         tasks: set[asyncio.Task[None]] = set()
         answered = 0
         start_errors: list[str] = []
+        known_seeded = False
 
         async def visit(url: str, depth: int) -> None:
             nonlocal answered
@@ -193,8 +229,12 @@ class Crawl:
                     task = asyncio.create_task(visit(url, depth))
                     task.add_done_callback(partial(_forget, in_flight, url))
                     tasks.add(task)
-            if not tasks:
+            if not tasks and (known_seeded or site.name in self.failed_sites):
                 break
+            if not tasks:
+                known_seeded = True
+                self._seed_known(site)
+                continue
             done, tasks = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
             for task in done:
                 task.result()  # only what visit() lets through: cancellation, KeyboardInterrupt
@@ -243,7 +283,11 @@ class Crawl:
             found = read_listing(capture.body, page_url)
             listed = tuple(found.children + found.pages)
             links = found.urls
-        queued = self._links_to_queue(site, page_url, links, depth)
+            if any(e.lastmod for e in listed):
+                self._lists_dates[site.name] = True
+        queued = self._worth_visiting(
+            site, self._links_to_queue(site, page_url, links, depth), listed
+        )
         room = max(0, self.options.max_pages - self._frontier_sizes[site.name])
         landed = page_url if page_url != url and in_scope(page_url, site.hosts) else None
         # robots.txt said no before anything was fetched: nothing to keep but the frontier row.
@@ -251,6 +295,8 @@ class Crawl:
         fetched = None if unfetched else capture
         recorded = self.store.record_visit(self.crawl_id, Visit(
             site.name, url, outcome, fetched, page, tuple(queued[:room]), landed, depth, listed,
+            same_body=known is not None and capture.body is not None
+            and capture.sha256 == known.sha256,
         ))
         self._frontier_sizes[site.name] += recorded.added  # only once the visit is committed
         self.reporter.page(site.name, url, recorded.outcome, capture.error)

@@ -84,10 +84,6 @@ class Site:
     country: str | None = None
     languages: tuple[str, ...] = ()
 
-    @property
-    def host(self) -> str:
-        return self.hosts[0]
-
 
 @dataclass(frozen=True)
 class Capture:

@@ -7,8 +7,10 @@ import time
 from collections import Counter
 from typing import TextIO
 
+from .outcomes import Outcome
+
 # Outcomes that count as a failure in the status line.
-FAILED = {"failed"}
+FAILED = {Outcome.FAILED}
 
 
 class Reporter:
@@ -39,11 +41,13 @@ class Reporter:
         self.stream.flush()
 
     def site_started(self, site: str, queued: int) -> None:
+        """A site's crawl begins with `queued` URLs in its frontier."""
         self.per_site.setdefault(site, Counter())
         if not self.tty:
             self._write(f"{_now()} {site}: started, {queued} URLs queued")
 
     def page(self, site: str, url: str, outcome: str, error: str | None = None) -> None:
+        """One URL visited, with its outcome (an `Outcome`) and failure reason if any."""
         self.per_site.setdefault(site, Counter())[outcome] += 1
         self.total[outcome] += 1
         done = sum(self.total.values())
@@ -56,6 +60,7 @@ class Reporter:
             self._write(f"{_now()} {self.status()}")
 
     def site_finished(self, site: str, note: str | None = None) -> None:
+        """A site's crawl ended; `note` says why when it could not be crawled."""
         self.finished.add(site)
         counts = self.per_site.get(site, Counter())
         line = f"{site}: {_counts(counts)}" + (f" — {note}" if note else "")
@@ -78,6 +83,7 @@ class Reporter:
         self._drawn = True
 
     def close(self) -> None:
+        """Erase the live status line, if one is drawn."""
         if self.tty and self._drawn:
             self.stream.write("\r\x1b[K")
             self.stream.flush()
@@ -85,8 +91,7 @@ class Reporter:
 
 
 def _counts(counts: Counter[str]) -> str:
-    order = ["new", "changed", "unchanged", "not_modified", "document", "gone", "failed", "skipped"]
-    parts = [f"{counts[k]} {k.replace('_', ' ')}" for k in order if counts[k]]
+    parts = [f"{counts[k]} {k.replace('_', ' ')}" for k in Outcome if counts[k]]
     return ", ".join(parts) or "nothing fetched"
 
 

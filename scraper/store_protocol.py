@@ -54,7 +54,8 @@ class Visit:
     `capture` is None when nothing was fetched (robots.txt forbids the URL). `page` is the
     extraction of a new body. `links` are the URLs to queue (already scoped, filtered and
     capped by the crawl); `landed_on` is a redirect's in-site target, marked visited too;
-    `listed` are the entries of a sitemap or feed.
+    `listed` are the entries of a sitemap or feed. A visit that brought nothing new (a 304, or
+    `same_body`) is recorded compactly, without a capture row.
     """
 
     site: str
@@ -66,6 +67,7 @@ class Visit:
     landed_on: str | None = None
     landed_depth: int = 0
     listed: tuple[Listed, ...] = ()
+    same_body: bool = False  # the body is the one the archive already has: nothing new
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,7 @@ class CrawlStore(Protocol):
         ...
 
     def finish_crawl(self, crawl_id: int, status: str) -> dict[str, int]:
-        """Close the crawl with its counts (returned) and drop its finished frontier."""
+        """Close the crawl with its counts (returned) and prune its finished frontier."""
         ...
 
     def queue(self, crawl_id: int, site: str, urls: Sequence[QueuedURL]) -> int:
@@ -102,6 +104,14 @@ class CrawlStore(Protocol):
 
     def known(self, site: str) -> list[KnownURL]:
         """Every URL of the site the archive has an answer for (the re-check candidates)."""
+        ...
+
+    def known_of(self, urls: Sequence[str]) -> dict[str, KnownURL]:
+        """What is known of each of `urls` that was checked before (the others are absent)."""
+        ...
+
+    def site_lists_dates(self, site: str) -> bool:
+        """Does the site's sitemap or feed give dates (so lastmod may decide re-checks)?"""
         ...
 
     def validators(self, url: str) -> Validators | None:

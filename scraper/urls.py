@@ -48,13 +48,6 @@ _CALENDAR_WORDS = re.compile(r"(^|[-_/])(calendar|calendrier|agenda|events?|even
 _DATE_VALUE = re.compile(r"^\d{1,4}([-/.]\d{1,2}){0,2}$")
 _PATH_DATE = re.compile(r"/(19|20)\d\d/\d{1,2}(/|$)")
 
-DOCUMENT_EXTENSIONS = frozenset({
-    "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "pps", "ppsx", "odt", "ods", "odp",
-    "rtf", "zip", "rar", "7z", "gz", "tgz", "tar", "jpg", "jpeg", "png", "gif", "webp", "svg",
-    "bmp", "tif", "tiff", "ico", "mp3", "mp4", "m4a", "m4v", "avi", "mov", "wmv", "wav", "ogg",
-    "oga", "ogv", "webm", "flv", "csv", "epub", "ics", "vcf", "exe", "dmg", "apk", "swf", "eps",
-})
-
 _ALIAS_FORMS = (
     re.compile(r"^([a-z]{2})\.ambafrance\.org$"),
     re.compile(r"^(?:www\.)?ambafrance-([a-z]{2})\.org$"),
@@ -176,14 +169,6 @@ def normalize_url(url: str, base: str | None = None) -> str | None:
     return urlunsplit((scheme, netloc, path, query, ""))
 
 
-def host_of(url: str) -> str:
-    """The lower-case host name of a URL (no port, IPv6 without brackets), '' when none."""
-    try:
-        return _host_text(urlsplit(url.strip()).hostname or "") or ""
-    except ValueError:
-        return ""
-
-
 def site_aliases(host: str) -> list[str]:
     """The hosts one embassy site answers on, `host` first.
 
@@ -292,19 +277,3 @@ def trap_reason(url: str) -> str | None:
     if "recherche" in keys or keys.get("page") == "recherche":
         return "search"
     return None
-
-
-def looks_like_document(url: str) -> bool:
-    """Does the URL name a file that is not a web page (PDF, image, office file, archive …)?
-
-    Such URLs are fetched and recorded with type and size, never parsed as pages.
-    """
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return False
-    last = unquote(parts.path).rsplit("/", 1)[-1].lower()
-    if "." in last and last.rsplit(".", 1)[1] in DOCUMENT_EXTENSIONS:
-        return True
-    # SPIP serves protected documents through an action rather than a file path.
-    return "acceder_document" in parts.query or "action=telecharger" in parts.query

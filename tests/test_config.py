@@ -18,7 +18,7 @@ def write(tmp_path: Path, text: str) -> Path:
 def test_the_bundled_sites_file_loads_and_names_mali():
     sites = load_sites(ROOT / "sites.yml")
     ml = {s.name: s for s in sites}["ml"]
-    assert ml.host == "ml.ambafrance.org"
+    assert ml.hosts[0] == "ml.ambafrance.org"
     assert "www.ambafrance-ml.org" in ml.hosts
     assert ml.start_urls == ("https://ml.ambafrance.org/",)
     assert len(sites) >= 20
@@ -32,7 +32,7 @@ def test_a_site_with_only_hosts_starts_at_its_home_page(tmp_path):
 
 def test_a_bare_list_is_accepted_as_the_sites(tmp_path):
     sites = load_sites(write(tmp_path, "- name: a\n  start_urls: [http://a.test/]\n"))
-    assert [s.host for s in sites] == ["a.test"]
+    assert [s.hosts[0] for s in sites] == ["a.test"]
 
 
 @pytest.mark.parametrize(

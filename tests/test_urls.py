@@ -7,9 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from scraper.urls import (
-    host_of,
     in_scope,
-    looks_like_document,
     normalize_url,
     site_aliases,
     trap_reason,
@@ -104,15 +102,6 @@ def test_in_scope_matches_hosts_and_ports(url: str, hosts: list[str], expected: 
     assert in_scope(url, hosts) is expected
 
 
-@pytest.mark.parametrize(("url", "host"), [
-    ("https://ML.ambafrance.org:8443/x", "ml.ambafrance.org"),
-    ("http://[::1]:80/", "::1"),
-    ("not a url", ""),
-])
-def test_host_of_gives_the_bare_lower_case_host(url: str, host: str) -> None:
-    assert host_of(url) == host
-
-
 @pytest.mark.parametrize(("url", "reason"), [
     ("http://ex.org/calendar?month=2026-01", "calendar"),
     ("http://ex.org/spip.php?page=agenda&mois=11&annee=2017", "calendar"),
@@ -149,20 +138,3 @@ def test_trap_reason_names_each_trap(url: str, reason: str) -> None:
 ])
 def test_ordinary_embassy_urls_are_not_traps(url: str) -> None:
     assert trap_reason(url) is None
-
-
-@pytest.mark.parametrize(("url", "expected"), [
-    ("https://ml.ambafrance.org/IMG/pdf/formulaire.pdf", True),
-    ("https://ml.ambafrance.org/IMG/PDF/Formulaire.PDF?1234", True),
-    ("https://ex.org/local/cache-vignettes/L150xH100/photo.jpg", True),
-    ("https://ex.org/IMG/docx/note.docx", True),
-    ("https://ex.org/x/tableau.xlsx", True),
-    ("https://ex.org/IMG/zip/dossier.zip", True),
-    ("https://ex.org/spip.php?action=acceder_document&arg=12", True),
-    ("https://ex.org/Article-slug-4100", False),
-    ("https://ex.org/spip.php?article12", False),
-    ("https://ex.org/page.html", False),
-    ("https://ex.org/pdf-guide", False),
-])
-def test_looks_like_document(url: str, expected: bool) -> None:
-    assert looks_like_document(url) is expected

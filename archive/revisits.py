@@ -1,0 +1,129 @@
+"""`revisits`: one small row per URL the crawl knows, so that a night's recrawl can choose what
+to re-check, and an unchanged check costs an update in place instead of a new row.
+
+A row says when the URL was last checked with an answer, how often it was checked and how often
+it changed, and what its site's sitemap or feed says of it (`listed_lastmod`) now and when we
+last checked it (`checked_lastmod`). Functions take `db` first and never commit (the caller,
+`archive.crawlstore.SqliteCrawlStore`, owns the transaction).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterable, Sequence
+
+from sqlite_utils import Database
+
+from scraper.store_protocol import KnownURL, Listed
+
+# Migration steps (appended to archive/schema.py's MIGRATIONS): the table, the crawls column,
+# and the URLs older archives already know, so their first night with this schema is a recrawl.
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS revisits (
+    url TEXT PRIMARY KEY,
+    site TEXT NOT NULL,
+    last_checked TEXT,
+    checks INTEGER NOT NULL DEFAULT 0,
+    changes INTEGER NOT NULL DEFAULT 0,
+    listed_lastmod TEXT,
+    checked_lastmod TEXT
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS revisits_site ON revisits(site, last_checked);
+ALTER TABLE crawls ADD COLUMN skipped_by_lastmod INTEGER;
+INSERT OR IGNORE INTO revisits(url, site, last_checked, checks)
+    SELECT c.url, f.site, max(c.fetched_at), count(*) FROM captures c
+    JOIN frontier f ON f.crawl_id = c.crawl_id AND f.url = c.url
+    WHERE c.status IS NOT NULL GROUP BY c.url;
+INSERT OR IGNORE INTO revisits(url, site, last_checked, checks)
+    SELECT url, site, last_seen, 1 FROM pages WHERE site IS NOT NULL AND last_seen IS NOT NULL;
+"""
+STEPS: list[str | Callable[[sqlite3.Connection], None]] = [SCHEMA]
+
+_COLUMNS = "url, last_checked, listed_lastmod, checked_lastmod, checks, changes"
+_CHUNK = 500  # URLs per IN (...) query, well under SQLite's variable limit
+
+
+def _known(row: Sequence[object]) -> KnownURL:
+    url, last_checked, listed, checked, checks, changes = row
+    return KnownURL(str(url), _text(last_checked), _text(listed), _text(checked),
+                    int(str(checks)), int(str(changes)))
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def known(db: Database, site: str) -> list[KnownURL]:
+    """Every URL of `site` checked at least once, in URL order."""
+    rows = db.conn.execute(
+        f"SELECT {_COLUMNS} FROM revisits WHERE site = ? AND last_checked IS NOT NULL "
+        "ORDER BY url",
+        (site,),
+    )
+    return [_known(r) for r in rows]
+
+
+def known_of(db: Database, urls: Iterable[str]) -> dict[str, KnownURL]:
+    """What is known of each of `urls` that has been checked (the others are absent)."""
+    wanted = list(dict.fromkeys(urls))
+    out: dict[str, KnownURL] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        marks = ", ".join("?" * len(chunk))
+        rows = db.conn.execute(
+            f"SELECT {_COLUMNS} FROM revisits WHERE url IN ({marks}) "
+            "AND last_checked IS NOT NULL",
+            chunk,
+        )
+        out.update((k.url, k) for k in map(_known, rows))
+    return out
+
+
+def site_lists_dates(db: Database, site: str) -> bool:
+    """Does the site's sitemap or feed give dates (so that lastmod may decide re-checks)?"""
+    row = db.conn.execute(
+        "SELECT 1 FROM revisits WHERE site = ? AND listed_lastmod IS NOT NULL LIMIT 1", (site,)
+    ).fetchone()
+    return row is not None
+
+
+def record_listed(db: Database, site: str, entries: Iterable[Listed]) -> None:
+    """Remember the latest change date a sitemap or feed gives each URL it lists.
+
+    The latest wins: a feed's publication date must not undo the sitemap's later lastmod (nor
+    flip with it every night). Nothing is written when the date did not move.
+    """
+    db.conn.executemany(
+        "INSERT INTO revisits(url, site, listed_lastmod) VALUES (?, ?, ?) "
+        "ON CONFLICT(url) DO UPDATE SET listed_lastmod = excluded.listed_lastmod "
+        "WHERE listed_lastmod IS NULL OR listed_lastmod < excluded.listed_lastmod",
+        [(e.url, site, e.lastmod) for e in entries if e.lastmod is not None],
+    )
+
+
+def record_check(db: Database, site: str, url: str, when: str, changed: bool) -> None:
+    """A fetch of `url` got an answer at `when`: checked now, as its listing says now."""
+    db.conn.execute(
+        "INSERT INTO revisits(url, site, last_checked, checks, changes) VALUES (?, ?, ?, 1, ?) "
+        "ON CONFLICT(url) DO UPDATE SET last_checked = excluded.last_checked, "
+        "checks = checks + 1, changes = changes + excluded.changes, "
+        "checked_lastmod = listed_lastmod",
+        (url, site, when, int(changed)),
+    )
+
+
+def set_skipped_by_lastmod(db: Database, crawl_id: int, count: int) -> None:
+    """Record on the crawl's row how many known URLs it spared."""
+    db.conn.execute("UPDATE crawls SET skipped_by_lastmod = ? WHERE id = ?", (count, crawl_id))
+
+
+def skipped_by_lastmod(db: Database, crawl_id: int, started_at: str) -> int:
+    """Known URLs of the crawl's sites that this crawl did not re-check (its frontier never
+    held them): what the sitemaps' dates and the re-check policy spared."""
+    row = db.conn.execute(
+        "SELECT count(*) FROM revisits r WHERE r.last_checked < ? "
+        "AND r.site IN (SELECT value FROM crawls, json_each(crawls.sites) WHERE crawls.id = ?) "
+        "AND NOT EXISTS (SELECT 1 FROM frontier f WHERE f.crawl_id = ? AND f.url = r.url)",
+        (started_at, crawl_id, crawl_id),
+    ).fetchone()
+    return int(row[0])
