@@ -19,7 +19,7 @@ from .dom import HEADINGS, NON_TEXT, HtmlElement, tokens
 STRONG = re.compile(
     r"(?:^|[\s_-])(?:comments?|commentaires?|forum|reactions?|share|sharing|partage|partager|"
     r"social|socials|sociaux|related|similar|recommend\w*|newsletter|subscribe|abonnement|"
-    r"cookies?|cookie-banner|breadcrumbs?|ariane|hierarchie|pagination|pager|skiplinks?|"
+    r"cookies?|cookie-banner|consent|gdpr|privacy|dialog|breadcrumbs?|ariane|hierarchie|pagination|pager|skiplinks?|"
     r"skip|sidebar|widgets?|promo|advert\w*|ads|login|connexion|search|recherche|rss|tags|"
     r"mots|motscles|keywords|toolbar|outils|caption|captions|credits?|legende|modal|popup|"
     r"sr-only-focusable|print|imprimer|lesplus|most-read|plus-lus|cta|paywall|"
@@ -206,6 +206,8 @@ def _score(body: HtmlElement, m: Measures) -> None:
             walker.skip_subtree()
             continue
         tag = el.tag
+        if tag in _BR_HOSTS and el.find("br") is not None:
+            _score_br_text(el, m)
         if tag not in _PARAGRAPHS and not (tag == "div" and el.text and len(el.text.strip()) > 80):
             continue
         own = m.text.get(el, 0) - m.links.get(el, 0)
@@ -221,6 +223,29 @@ def _score(body: HtmlElement, m: Measures) -> None:
             grand = parent.getparent()
             if grand is not None:
                 m.score[grand] = m.score.get(grand, 0.0) + points / 2
+
+
+_BR_HOSTS = frozenset({"div", "section", "article", "main", "font", "center", "span", "td"})
+
+
+def _score_br_text(el: HtmlElement, m: Measures) -> None:
+    """Prose written as bare text and <br> in a container: the container is its own
+    paragraphs' parent, scored as a run of paragraphs."""
+    direct = [el.text or ""]
+    direct.extend(c.tail or "" for c in el)
+    own = sum(len(t.strip()) for t in direct)
+    if own < 80:
+        return
+    text = "".join(direct)
+    commas = text.count(",") + text.count("،") + text.count("，") + text.count("、")
+    points = 1.0 + min(own / 100.0, 8.0) + min(commas, 8)
+    m.score[el] = m.score.get(el, 0.0) + points
+    for anc in el.iterancestors():
+        m.deep[anc] = m.deep.get(anc, 0.0) + points
+    m.deep[el] = m.deep.get(el, 0.0) + points
+    parent = el.getparent()
+    if parent is not None:
+        m.score[parent] = m.score.get(parent, 0.0) + points / 2
 
 
 def _commas(el: HtmlElement) -> float:
