@@ -165,7 +165,7 @@ LABELS: dict[str, dict[str, tuple[str, ...]]] = {
     "fr": {
         "published": ("publié le", "publié", "publiée le", "publiée", "date de publication",
                       "mis en ligne le", "mise en ligne le", "mis en ligne", "posté le",
-                      "paru le", "date de parution"),
+                      "paru le", "date de parution", "rédigé le", "écrit le", "créé le"),
         "modified": ("mis à jour le", "mise à jour le", "mis à jour", "mise à jour",
                      "dernière mise à jour", "dernière modification", "modifié le", "modifiée le",
                      "actualisé le", "actualisée le", "dernière actualisation",
@@ -175,7 +175,8 @@ LABELS: dict[str, dict[str, tuple[str, ...]]] = {
     "en": {
         "published": ("published on", "published", "posted on", "posted", "publication date",
                       "date published", "first published", "originally published",
-                      "date of publication", "released on"),
+                      "date of publication", "released on", "written on", "written",
+                      "created on", "date created"),
         "modified": ("last updated on", "last updated", "updated on", "updated", "last modified",
                      "modified on", "date modified", "last update", "last revised", "revised on",
                      "page last updated", "last reviewed", "date updated"),
@@ -184,7 +185,7 @@ LABELS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "es": {
         "published": ("publicado el", "publicado", "publicada el", "publicada",
-                      "fecha de publicación"),
+                      "fecha de publicación", "escrito el", "creado el"),
         "modified": ("actualizado el", "actualizado", "actualizada el", "actualizada",
                      "última actualización", "última modificación", "modificado el",
                      "fecha de actualización", "fecha de modificación"),
@@ -192,7 +193,7 @@ LABELS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "pt": {
         "published": ("publicado em", "publicado", "publicada em", "publicada", "postado em",
-                      "data de publicação"),
+                      "data de publicação", "escrito em", "criado em"),
         "modified": ("atualizado em", "atualizado", "atualizada em", "atualizada",
                      "actualizado em", "última atualização", "última actualização",
                      "última modificação", "modificado em", "data de atualização"),
@@ -200,7 +201,7 @@ LABELS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "it": {
         "published": ("pubblicato il", "pubblicato", "pubblicata il", "pubblicata",
-                      "data di pubblicazione"),
+                      "data di pubblicazione", "scritto il", "creato il"),
         "modified": ("aggiornato il", "aggiornato", "aggiornata il", "aggiornata",
                      "ultimo aggiornamento", "ultima modifica", "modificato il",
                      "data di aggiornamento", "ultima revisione"),
@@ -208,7 +209,8 @@ LABELS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "de": {
         "published": ("veröffentlicht am", "veröffentlicht", "erschienen am", "erstellt am",
-                      "publiziert am", "erscheinungsdatum", "veröffentlichungsdatum"),
+                      "publiziert am", "erscheinungsdatum", "veröffentlichungsdatum",
+                      "veröffentlichung", "erstveröffentlichung", "geschrieben am"),
         "modified": ("aktualisiert am", "zuletzt aktualisiert", "aktualisiert", "letzte änderung",
                      "zuletzt geändert", "geändert am", "letzte aktualisierung",
                      "zuletzt bearbeitet", "bearbeitet am"),

@@ -43,7 +43,12 @@ class _Lines:
         self.folds: dict[str, str] = {}
         self.labelled: dict[str, date] = {}  # kind -> first plausible date in the content
         self.header_published: date | None = None  # "Publié le" in an article's header band
-        for _, zone, text in zones.lines:
+        # A date element's own text is a line too: "Zuletzt geändert am: 15.10.2021" may sit
+        # in a block whose whole text is too long to be a line.
+        texts = [(z, t) for _, z, t in zones.lines] + [(z, t) for _, z, _, t in zones.dated]
+        for zone, text in texts:
+            if text in self.folds:
+                continue
             folded = self.folds[text] = fold(text)
             for kind, d in labelled_in_folded(folded, language):
                 if not is_plausible(d, today) or kind == "date":
@@ -61,6 +66,7 @@ def _byline(zones: Zones, doc: HtmlElement, url: str, language: str | None,
     a press dateline ("Bern, 17.08.2007 - Rede …"). A bare "Ciudad de México, 14 de julio
     de 2017" opening a speech or letter dates the text, not the page, and is not taken."""
     folds = lines.folds
+    updated = lines.labelled.get("modified")
     candidates = [(order, text, True) for order, zone, _, text in zones.dated if zone == "content"]
     candidates += [(order, text, False) for order, zone, text in zones.lines
                    if zone == "content" and HAS_DIGIT.search(folds[text])
@@ -73,7 +79,7 @@ def _byline(zones: Zones, doc: HtmlElement, url: str, language: str | None,
             continue  # labelled lines speak for themselves
         if labels:
             d: date | None = next((d for _, d in labels if is_plausible(d, today)), None)
-            if d is not None:
+            if d is not None and d != updated:
                 return d
             continue
         m = _DATELINE.match(folded)
@@ -84,7 +90,7 @@ def _byline(zones: Zones, doc: HtmlElement, url: str, language: str | None,
             if full_dates is None:
                 full_dates = attribute_dates(doc, url, today)
             d = complete_year(text, full_dates, language)
-        if d is not None:
+        if d is not None and d != updated:  # the labelled update shown again is no byline
             return d
     return None
 
