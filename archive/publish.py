@@ -15,7 +15,16 @@ import yaml
 from datasette.app import Datasette
 from datasette.plugins import pm
 
-from archive.plugins import csv_excel, fts, ui
+from archive.plugins import (
+    csv_excel,
+    feed,
+    fts,
+    home,
+    reader,
+    stable_sort,
+    ui,
+    year_facet,
+)
 
 SETTINGS: dict[str, Any] = {
     "sql_time_limit_ms": 3000,
@@ -27,7 +36,8 @@ SETTINGS: dict[str, Any] = {
     "allow_download": False,
     "default_cache_ttl": 60,
 }
-PLUGINS = (fts, csv_excel, ui)
+PLUGINS = (fts, csv_excel, ui, reader, feed, home, year_facet)
+PACKAGE = Path(__file__).resolve().parent
 
 
 def load_metadata(database_name: str) -> dict[str, Any]:
@@ -42,12 +52,14 @@ def load_metadata(database_name: str) -> dict[str, Any]:
 
 def register_plugins() -> None:
     """Register our plugins with Datasette's plugin manager, once per process."""
+    stable_sort.install()
     for module in PLUGINS:
         if not pm.is_registered(module):
             pm.register(module, name=module.__name__)
 
 
 def make_datasette(db_path: str | Path) -> Datasette:
+    """A Datasette for the archive at `db_path`: our metadata, settings, plugins and templates."""
     path = Path(db_path)
     register_plugins()
     # Datasette names a database after its file's stem; the metadata must use that name.
@@ -55,6 +67,9 @@ def make_datasette(db_path: str | Path) -> Datasette:
         files=[str(path)],
         metadata=load_metadata(path.stem),
         settings=SETTINGS,
+        # Our templates (the reader's pages, the home page) and their stylesheet.
+        template_dir=str(PACKAGE / "templates"),
+        static_mounts=[("archive-static", str(PACKAGE / "static"))],
     )
 
 

@@ -3,10 +3,13 @@
 Excel reads a CSV without a BOM as the local code page, which garbles accented French and all
 Arabic. Datasette 0.65 has no option for a BOM, so:
 - an output renderer `excel` puts a link beside "json" and "CSV" on every table and query page;
-  it redirects to Datasette's own streaming CSV (all rows, same filters, sort and search) with
-  `_bom=1` added;
-- an ASGI wrapper prefixes the BOM to any `.csv` response asked for with `_bom=1`, streaming
-  untouched after that.
+- an ASGI wrapper answers any `.excel` address with Datasette's own streaming CSV (all rows,
+  same filters, sort and search) under the same address, and prefixes the BOM to any `.csv`
+  response asked for with `_bom=1`, streaming untouched after that.
+
+The `.excel` address is rewritten inside the server rather than redirected: Datasette forces
+a query renderer's status to 200, so a redirect from a query page arrived as an empty 200 with
+a Location header, a blank download.
 """
 
 from __future__ import annotations
@@ -22,17 +25,28 @@ FORMAT = "excel"
 
 
 def _csv_url(request: Any) -> str:
-    path = request.path
-    if path.endswith("." + FORMAT):
-        path = path[: -len(FORMAT)] + "csv"
-    args = [(k, v) for k, v in parse_qsl(request.query_string, keep_blank_values=True)
-            if k not in ("_format", "_stream", "_dl", "_bom", "_size", "_next")]
-    args += [("_stream", "on"), ("_dl", "on"), ("_bom", "1")]
-    return f"{path}?{urlencode(args)}"
+    path, query = _csv_url_parts(request.path, request.query_string)
+    return f"{path}?{query}"
 
 
 def _render(request: Any) -> Response:
+    # Reached only if the ASGI wrapper is not installed; a redirect is then the best we can do.
     return Response.redirect(_csv_url(request))
+
+
+def excel_as_csv(scope: dict[str, Any]) -> dict[str, Any]:
+    """The scope of an `.excel` request turned into that of its streamed CSV with a BOM."""
+    path, query = _csv_url_parts(scope["path"], scope.get("query_string", b"").decode("latin-1"))
+    return {**scope, "path": path, "raw_path": path.encode("utf-8"),
+            "query_string": query.encode("latin-1")}
+
+
+def _csv_url_parts(path: str, query_string: str) -> tuple[str, str]:
+    path = path[: -len(FORMAT)] + "csv"
+    args = [(k, v) for k, v in parse_qsl(query_string, keep_blank_values=True)
+            if k not in ("_format", "_stream", "_dl", "_bom", "_size", "_next")]
+    args += [("_stream", "on"), ("_dl", "on"), ("_bom", "1")]
+    return path, urlencode(args)
 
 
 @hookimpl
@@ -51,6 +65,8 @@ def _wants_bom(scope: dict[str, Any]) -> bool:
 def asgi_wrapper(datasette: Any) -> Any:
     def wrap(app: Any) -> Any:
         async def with_bom(scope: dict[str, Any], receive: Any, send: Any) -> None:
+            if scope.get("type") == "http" and scope.get("path", "").endswith("." + FORMAT):
+                scope = excel_as_csv(scope)
             if not _wants_bom(scope):
                 await app(scope, receive, send)
                 return

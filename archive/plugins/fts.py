@@ -3,7 +3,9 @@
 Datasette 0.65 searches a table with `... MATCH escape_fts(:search)`. Our FTS tables index
 normalised text (see `archive.search`), so the query must be normalised the same way: this
 plugin registers its own `escape_fts` *after* Datasette's (trylast), replacing it on every
-connection, plus `fts_query(q)` and `search_snippet(text, q)` for the canned queries.
+connection, plus `fts_query(q)` and `search_snippet(text, q)` for the canned queries. Both
+read the search syntax of `archive.plugins.query` (-word, OR, "phrase", prefix*); the
+snippet is plain text, and the HTML page marks its hits with <mark> (`archive.plugins.ui`).
 """
 
 from __future__ import annotations
@@ -13,11 +15,12 @@ from typing import Any
 
 from datasette import hookimpl
 
-from archive.search import fts_query, snippet
+from archive.plugins.highlight import excerpt
+from archive.plugins.query import fts_query
 
 
 def _snippet(text: str | None, query: str | None) -> str:
-    return snippet(text, query)
+    return excerpt(text, query)
 
 
 @hookimpl(trylast=True)

@@ -1,0 +1,212 @@
+"""The archive a researcher reads: a page view, its diffs and its original captures.
+
+Routes (all read-only, on the served archive):
+- `/-/page?url=U[&version=N]`  the page as it reads: title, breadcrumb, dates, sections in the
+  page's own language and direction, translations, versions, captures;
+- `/-/diff?url=U[&from=N&to=M][&only=changes]`  what changed between two versions;
+- `/-/capture/<id>`  a capture: when, status, headers, the page as fetched in a sandboxed frame;
+  `/-/capture/<id>/frame` (that frame's document, under a CSP that blocks scripts and every
+  request), `/-/capture/<id>/source` (as text) and `/-/capture/<id>/raw` (the bytes).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from datasette import hookimpl
+from datasette.utils.asgi import Response
+
+from archive import diff
+from archive.plugins import links
+from archive.plugins import reader_data as data
+
+T = TypeVar("T")
+
+# The page as fetched runs nothing and loads nothing: no script, no frame, no request to the
+# live site (images and styles only inline or from data:), and `sandbox` gives it an opaque
+# origin even if it is opened outside our sandboxed iframe.
+FRAME_CSP = ("default-src 'none'; img-src data:; style-src 'unsafe-inline' data:; "
+             "font-src data:; form-action 'none'; frame-ancestors 'self'; base-uri 'none'; "
+             "sandbox")
+SAFE_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
+
+
+def archive_database(datasette: Any) -> Any:
+    """The served database that holds the archive (the first one with a `pages` table)."""
+    for name, db in datasette.databases.items():
+        if name != "_internal":
+            return db
+    raise LookupError("no database is served")
+
+
+async def read(datasette: Any, fn: Callable[..., T], *args: Any) -> T:
+    """Run one of reader_data's functions on the archive's read-only connection."""
+    db = archive_database(datasette)
+    return await db.execute_fn(lambda conn: fn(conn, *args))  # type: ignore[no-any-return]
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+async def _render(datasette: Any, request: Any, template: str, context: dict[str, Any],
+                  status: int = 200) -> Response:
+    context = {"links": links, "database": archive_database(datasette).name, **context}
+    html = await datasette.render_template(template, context, request=request)
+    return Response.html(html, status=status)
+
+
+async def _not_found(datasette: Any, request: Any, message: str) -> Response:
+    return await _render(datasette, request, "archive_missing.html", {"message": message}, 404)
+
+
+def _breadcrumb(value: Any) -> list[str]:
+    try:
+        trail = json.loads(value) if isinstance(value, str) else value
+    except ValueError:
+        return []
+    return [str(x) for x in trail] if isinstance(trail, list) else []
+
+
+def _calendar(captures: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Captures grouped by year, then shown by month and day (the Wayback Machine's calendar)."""
+    years: dict[str, list[dict[str, Any]]] = {}
+    for c in captures:
+        years.setdefault((c["fetched_at"] or "????")[:4], []).append(c)
+    return sorted(years.items(), reverse=True)
+
+
+def _page_context(conn: Any, url: str, number: int | None) -> dict[str, Any] | None:
+    page = data.find_page(conn, url)
+    if page is None:
+        return None
+    url = page["url"]
+    versions = data.versions(conn, url)
+    chosen = data.version(conn, url, number) if number else None
+    if chosen:
+        content = {**chosen, "sections": [
+            {"position": i, **s} for i, s in enumerate(json.loads(chosen["sections"] or "[]"), 1)]}
+    else:
+        content = {**page, "sections": data.sections(conn, url)}
+    captures = data.captures(conn, url)
+    return {
+        "page": page, "content": content, "version": chosen, "versions": versions,
+        "breadcrumb": _breadcrumb(content.get("breadcrumb")),
+        "translations": data.translations(conn, url),
+        "captures": captures, "calendar": _calendar(captures),
+        "dir": links.direction(content.get("language")),
+    }
+
+
+async def page_view(request: Any, datasette: Any) -> Response:
+    url = request.args.get("url") or ""
+    context = await read(datasette, _page_context, url, _int(request.args.get("version")))
+    if context is None:
+        return await _not_found(datasette, request, f"No archived page has the address {url!r}.")
+    return await _render(datasette, request, "archive_page.html", context)
+
+
+def _diff_context(conn: Any, url: str, old: int | None, new: int | None) -> dict[str, Any] | None:
+    page = data.find_page(conn, url)
+    if page is None:
+        return None
+    versions = data.versions(conn, page["url"])
+    numbers = [v["version"] for v in versions]
+    if not numbers:
+        return None
+    to: int = new if new in numbers and new is not None else numbers[-1]
+    since: int = old if old in numbers and old is not None else max(
+        [n for n in numbers if n < to], default=to)
+    a, b = data.version(conn, page["url"], since), data.version(conn, page["url"], to)
+    assert a is not None and b is not None  # both numbers come from the page's versions
+    return {"page": page, "versions": versions, "old": a, "new": b,
+            "diff": diff.diff_versions(a, b), "dir": links.direction(b.get("language"))}
+
+
+async def diff_view(request: Any, datasette: Any) -> Response:
+    url = request.args.get("url") or ""
+    context = await read(datasette, _diff_context, url, _int(request.args.get("from")),
+                         _int(request.args.get("to")))
+    if context is None:
+        return await _not_found(datasette, request, f"No archived page has the address {url!r}.")
+    only = request.args.get("only") == "changes"
+    context.update(only_changes=only, diff_module=diff,
+                   shape=(lambda ops: diff.changes_only(ops)) if only else (lambda ops: ops))
+    return await _render(datasette, request, "archive_diff.html", context)
+
+
+def _headers(value: Any) -> list[tuple[str, str]]:
+    try:
+        loaded = json.loads(value) if value else {}
+    except ValueError:
+        return [("(unreadable)", str(value))]
+    if isinstance(loaded, dict):
+        return sorted((str(k), str(v)) for k, v in loaded.items())
+    return [(str(k), str(v)) for k, v in loaded] if isinstance(loaded, list) else []
+
+
+def _charset(content_type: str | None) -> str:
+    for part in (content_type or "").split(";")[1:]:
+        key, _, value = part.strip().partition("=")
+        if key.lower() == "charset" and value:
+            return value.strip('"').strip()
+    return "utf-8"
+
+
+async def capture_view(request: Any, datasette: Any) -> Response:
+    capture_id = int(request.url_vars["id"])
+    part = request.url_vars.get("part") or ""
+    cap = await read(datasette, data.capture, capture_id)
+    if cap is None:
+        return await _not_found(datasette, request, f"No capture has the number {capture_id}.")
+    if part == "":
+        page = await read(datasette, data.find_page, cap["url"])
+        return await _render(datasette, request, "archive_capture.html", {
+            "capture": cap, "headers": _headers(cap.get("headers")), "page": page,
+            "has_body": bool(cap.get("sha256")),
+            "is_html": "html" in (cap.get("content_type") or "").lower()})
+    body = await read(datasette, data.body, cap["sha256"]) if cap.get("sha256") else None
+    if body is None:
+        return Response.text("This capture kept no body.", status=404)
+    return _capture_part(cap, part, body)
+
+
+def _capture_part(cap: dict[str, Any], part: str, body: bytes) -> Response:
+    if part == "frame":
+        # Served as HTML only under the CSP: never as live HTML in the archive's origin.
+        return Response(body, content_type=f"text/html; charset={_charset(cap['content_type'])}",
+                        headers={"Content-Security-Policy": FRAME_CSP, **SAFE_HEADERS})
+    if part == "source":
+        text = body.decode(_safe_codec(_charset(cap["content_type"])), errors="replace")
+        return Response(text, content_type="text/plain; charset=utf-8",
+                        headers={"Content-Security-Policy": "default-src 'none'; sandbox",
+                                 **SAFE_HEADERS})
+    name = f"capture-{cap['id']}.bin"
+    return Response(body, content_type="application/octet-stream",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"',
+                             "Content-Security-Policy": "default-src 'none'; sandbox",
+                             **SAFE_HEADERS})
+
+
+def _safe_codec(name: str) -> str:
+    import codecs
+
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return "utf-8"
+
+
+@hookimpl
+def register_routes() -> list[tuple[str, Any]]:
+    return [
+        (r"^/-/page$", page_view),
+        (r"^/-/diff$", diff_view),
+        (r"^/-/capture/(?P<id>\d+)$", capture_view),
+        (r"^/-/capture/(?P<id>\d+)/(?P<part>frame|source|raw)$", capture_view),
+    ]

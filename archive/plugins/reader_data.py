@@ -1,0 +1,153 @@
+"""The reads behind the reader's pages: plain SQL over the tables DESIGN.md names.
+
+Every function takes a sqlite3 connection (Datasette's read-only one, through
+`execute_fn`) and returns plain dicts, so the routes stay thin and the SQL stays in one place.
+Only the documented tables and columns are used: storage may change beneath them (a
+page_versions view over compact storage, new columns on captures) without breaking this.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from typing import Any
+from urllib.parse import quote
+
+from archive import store
+
+Row = dict[str, Any]
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _rows(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()
+          ) -> list[Row]:
+    cursor = conn.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _one(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...] = ()) -> Row | None:
+    found = _rows(conn, sql, params)
+    return found[0] if found else None
+
+
+def url_candidates(url: str) -> list[str]:
+    """The stored forms a reader's address may have: as given, and percent-encoded (an IRI
+    shown decoded in a link comes back decoded)."""
+    encoded = _NON_ASCII.sub(lambda m: quote(m.group(0), safe=""), url)
+    return list(dict.fromkeys([url, encoded]))
+
+
+def find_page(conn: sqlite3.Connection, url: str) -> Row | None:
+    """The `pages` row of a URL in any of its forms, or None."""
+    for candidate in url_candidates(url):
+        row = _one(conn, "SELECT * FROM pages WHERE url = ?", (candidate,))
+        if row:
+            return row
+    return None
+
+
+def sections(conn: sqlite3.Connection, url: str) -> list[Row]:
+    return _rows(conn, "SELECT position, heading, level, text FROM sections "
+                       "WHERE page_url = ? ORDER BY position", (url,))
+
+
+def translations(conn: sqlite3.Connection, url: str) -> list[Row]:
+    """The page's translations with the archived title of each (None when not archived)."""
+    return _rows(conn, "SELECT t.language, t.url, p.title, p.url IS NOT NULL AS archived "
+                       "FROM translations t LEFT JOIN pages p ON p.url = t.url "
+                       "WHERE t.page_url = ? ORDER BY t.language", (url,))
+
+
+def versions(conn: sqlite3.Connection, url: str) -> list[Row]:
+    """Every version of the page, oldest first, without the bulky text."""
+    return _rows(conn, "SELECT version, captured_at, title, published, modified, capture_id "
+                       "FROM page_versions WHERE url = ? ORDER BY version", (url,))
+
+
+def version(conn: sqlite3.Connection, url: str, number: int) -> Row | None:
+    return _one(conn, "SELECT * FROM page_versions WHERE url = ? AND version = ?", (url, number))
+
+
+def captures(conn: sqlite3.Connection, url: str) -> list[Row]:
+    """Every fetch of the URL, oldest first."""
+    return _rows(conn, "SELECT id, fetched_at, status, error, content_type, outcome, sha256 "
+                       "FROM captures WHERE url = ? ORDER BY fetched_at, id", (url,))
+
+
+def capture(conn: sqlite3.Connection, capture_id: int) -> Row | None:
+    return _one(conn, "SELECT * FROM captures WHERE id = ?", (capture_id,))
+
+
+def body(conn: sqlite3.Connection, sha256: str) -> bytes | None:
+    """A capture's raw bytes, decompressed, read only through `store.capture_body`."""
+    # capture_body accepts Datasette's plain read-only connection and knows the compression
+    # (zlib, or zstd with a per-site dictionary).
+    return store.capture_body(conn, sha256)
+
+
+def first_crawls_cte() -> str:
+    """SQL for `first_crawl(site, crawl_id)`: the crawl that first archived each site.
+
+    A page first seen in that crawl was not *new*, it was the start of the archive.
+    """
+    return (
+        "first_crawl AS (SELECT p.site, min(c.crawl_id) AS crawl_id FROM page_versions v "
+        "JOIN pages p ON p.url = v.url JOIN captures c ON c.id = v.capture_id "
+        "WHERE v.version = 1 GROUP BY p.site)"
+    )
+
+
+def changes(conn: sqlite3.Connection, site: str | None = None, url: str | None = None,
+            limit: int = 100) -> list[Row]:
+    """Changed, new and gone pages, newest first (for the feed and the home page)."""
+    where = "WHERE (:site IS NULL OR p.site = :site) AND (:url IS NULL OR p.url = :url)"
+    sql = f"""
+    WITH {first_crawls_cte()}
+    SELECT * FROM (
+      SELECT 'changed' AS change, v.url, v.version, v.captured_at AS at, v.title,
+             prev.title AS title_before, p.site, p.language
+      FROM page_versions v
+      JOIN page_versions prev ON prev.url = v.url AND prev.version = v.version - 1
+      JOIN pages p ON p.url = v.url {where}
+      UNION ALL
+      SELECT 'new', v.url, v.version, v.captured_at, v.title, NULL, p.site, p.language
+      FROM page_versions v JOIN pages p ON p.url = v.url
+      JOIN captures c ON c.id = v.capture_id
+      JOIN first_crawl f ON f.site = p.site
+      {where} AND v.version = 1 AND coalesce(c.crawl_id, 0) > f.crawl_id
+      UNION ALL
+      SELECT 'gone', p.url, NULL, p.gone_at, p.title, NULL, p.site, p.language
+      FROM pages p {where} AND p.gone_at IS NOT NULL
+    ) ORDER BY at DESC, url LIMIT :limit
+    """
+    return _rows(conn, sql, {"site": site, "url": url, "limit": limit})
+
+
+def summary(conn: sqlite3.Connection) -> Row:
+    """What the archive holds, for its first screen."""
+    row = _one(conn, """
+        SELECT (SELECT count(*) FROM sites) AS sites,
+               (SELECT count(DISTINCT site) FROM pages) AS archived_sites,
+               (SELECT count(*) FROM pages) AS pages,
+               (SELECT count(*) FROM page_versions) AS versions,
+               (SELECT count(*) FROM captures) AS captures,
+               (SELECT min(published) FROM pages) AS first_published,
+               (SELECT max(published) FROM pages) AS last_published,
+               (SELECT min(first_seen) FROM pages) AS first_seen,
+               (SELECT max(last_seen) FROM pages) AS last_seen
+    """)
+    assert row is not None  # an aggregate always answers one row
+    row["languages"] = _rows(conn, "SELECT language, count(*) AS pages FROM pages "
+                                   "WHERE language IS NOT NULL GROUP BY language "
+                                   "ORDER BY pages DESC, language")
+    row["per_site"] = _rows(conn, "SELECT site, count(*) AS pages FROM pages "
+                                  "GROUP BY site ORDER BY pages DESC, site LIMIT 20")
+    return row
+
+
+def published_per_month(conn: sqlite3.Connection) -> list[Row]:
+    """Pages published per month (YYYY-MM), in order."""
+    return _rows(conn, "SELECT substr(published, 1, 7) AS month, count(*) AS pages FROM pages "
+                       "WHERE published IS NOT NULL AND length(published) >= 7 "
+                       "GROUP BY month ORDER BY month")
