@@ -132,8 +132,9 @@ def test_requests_go_one_at_a_time_with_the_delay_and_retry_after_is_honoured(cr
     starts = [t for t, _ in archive.requests]
     gaps = [b - a for a, b in itertools.pairwise(starts)]
     assert archive.max_in_flight == 1
-    assert gaps[0] >= 0.95  # the 503 asked for one second
-    assert min(gaps) >= 0.28 and len(starts) == 1 + 1 + 3  # the 503, the CDX query, 3 fetches
+    assert gaps[0] >= 1 - 0.05  # the 503 asked for one second
+    # Measured on arrival: a loaded machine may deliver one request late, the next on time.
+    assert min(gaps) >= 0.3 - 0.05 and len(starts) == 1 + 1 + 3  # 503, CDX query, 3 fetches
     # The Wayback Machine is asked to leave out what the backfill would not take anyway.
     assert "collapse=digest" in archive.requests[1][1]
     assert "filter=statuscode%3A200" in archive.requests[1][1]
