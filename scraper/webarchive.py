@@ -20,7 +20,7 @@ from pathlib import Path
 
 from archive import warc, warc_import
 from archive.api import Archive
-from archive.ingest import BackfillQueue
+from archive.ingest import BackfillQueue, remember_site
 
 from .backfill import BackfillOptions, BackfillResult, run_backfill
 from .cdx import WAYBACK_CDX, CdxClient, CdxPoliteness
@@ -88,6 +88,8 @@ def backfill(
     politeness = CdxPoliteness(delay=delay, backoff_base=max(delay, 0.2))
     client = CdxClient(cdx_url, politeness)
     store = BackfillQueue(archive.db)
+    with archive.db.conn:
+        remember_site(archive.db, site)  # its pages are filed under it: the archive knows it now
     pages = [normalize_url(u) or u for u in urls]
     try:
         return run_backfill(store, client, site, EXTRACT, urls=pages,
