@@ -12,10 +12,11 @@ nothing: a capture already held (same URL, date and body) is skipped.
 from __future__ import annotations
 
 import gzip
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from urllib.parse import urlsplit
 
 from sqlite_utils import Database
@@ -109,27 +110,43 @@ def import_warcs(
     return result
 
 
-def _check_start(path: Path) -> None:
+def _check_start(name: str, fh: IO[bytes]) -> None:
     """warcio reads almost anything as an ARC file: a WARC (or ARC) begins with its magic."""
-    with path.open("rb") as fh:
-        head = fh.read(2)
-        fh.seek(0)
-        try:
-            if head == b"\x1f\x8b":
-                with gzip.GzipFile(fileobj=fh) as unzipped:
-                    start = unzipped.read(16)
-            else:
-                start = fh.read(16)
-        except (OSError, EOFError) as exc:
-            raise WarcError(f"{path} is not a readable WARC file ({exc})") from None
+    head = fh.read(2)
+    fh.seek(0)
+    try:
+        if head == b"\x1f\x8b":
+            with gzip.GzipFile(fileobj=fh) as unzipped:
+                start = unzipped.read(16)
+        else:
+            start = fh.read(16)
+    except (OSError, EOFError) as exc:
+        raise WarcError(f"{name} is not a readable WARC file ({exc})") from None
+    fh.seek(0)
     if not start.startswith((b"WARC/", b"filedesc://")):
-        raise WarcError(f"{path} is not a WARC file (it does not begin with a WARC record)")
+        raise WarcError(f"{name} is not a WARC file (it does not begin with a WARC record)")
+
+
+def _warc_streams(path: Path) -> Iterator[tuple[str, IO[bytes]]]:
+    """The WARC file itself, or each WARC inside a WACZ (Browsertrix's usual output)."""
+    if not zipfile.is_zipfile(path):
+        with path.open("rb") as fh:
+            yield str(path), fh
+        return
+    with zipfile.ZipFile(path) as wacz:
+        names = [n for n in wacz.namelist() if n.startswith("archive/")
+                 and n.endswith((".warc", ".warc.gz"))]
+        if not names:
+            raise WarcError(f"{path} is a zip file without WARC files under archive/ (not a WACZ)")
+        for name in sorted(names):
+            with wacz.open(name) as member:  # read in place, streaming: WARCs can be large
+                yield f"{path}:{name}", member
 
 
 def _responses(path: Path, result: ImportResult) -> Iterator[_Response]:
     try:
-        _check_start(path)
-        with path.open("rb") as fh:
+        for name, fh in _warc_streams(path):
+            _check_start(name, fh)
             for record in ArchiveIterator(fh, arc2warc=True):
                 response = _response(record)
                 if response is None:
@@ -138,6 +155,8 @@ def _responses(path: Path, result: ImportResult) -> Iterator[_Response]:
                     yield response
     except OSError as exc:
         raise WarcError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except zipfile.BadZipFile as exc:
+        raise WarcError(f"{path} is a damaged WACZ ({exc})") from None
     except ArchiveLoadFailed as exc:
         raise WarcError(f"{path} is not a readable WARC file ({exc.msg})") from None
 

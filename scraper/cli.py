@@ -292,8 +292,8 @@ def export_warc(out: Path, db_path: str, site: str | None, since: str | None, wa
 @click.option("--site", "site_names", multiple=True, metavar="NAME", help="Only this site of the sites file (repeatable).")
 def import_warc(files: tuple[Path, ...], db_path: str, sites_file: str | None,
                 site_names: tuple[str, ...]) -> None:
-    """Import the response and revisit records of WARC files (Heritrix, Browsertrix, wget,
-    our own export) as captures, extracted like crawled pages.
+    """Import the response and revisit records of WARC or WACZ files (Heritrix, Browsertrix,
+    wget, our own export) as captures, extracted like crawled pages.
 
     Records of sites neither in the archive nor given with --sites are skipped. Importing a
     file again adds nothing. Exit status: 0 done; 2 bad usage or a file that is not WARC;

@@ -232,3 +232,16 @@ def test_a_file_that_is_not_a_warc_raises_one_named_error(tmp_path):
     bad.write_bytes(b"these are not WARC records\n" * 10)
     with pytest.raises(WarcError, match="notes.warc.gz"):
         import_warcs(_open(tmp_path / "bad.db"), [bad], EXTRACT, [])
+
+
+def test_a_wacz_imports_like_the_warc_inside_it(crawled, exported, tmp_path):
+    url, db_path = crawled
+    result, _ = exported
+    wacz = pack_wacz(sqlite_utils.Database(db_path), result, tmp_path / "packed.wacz")
+    db = _open(tmp_path / "from-wacz.db")
+    imported = import_warcs(db, [wacz], EXTRACT, [_site_of(url)])
+    assert imported.captures > 50
+    before = sqlite_utils.Database(db_path)
+    for table in ("pages", "page_versions", "bodies"):
+        assert db.execute(SAME[table]).fetchall() == before.execute(SAME[table]).fetchall(), table
+    assert db.execute("SELECT DISTINCT source FROM captures").fetchall() == [("warc:packed.wacz",)]
