@@ -7,7 +7,8 @@ does not keep is rebuilt and said so in the warcinfo record: the status line's r
 and HTTP version, the request (method GET, the User-Agent), and the header list (stored as a
 JSON object: names lower-case, repeated headers joined by ", "). Bodies are kept decoded, so a
 `Content-Encoding` received is written as `X-Archive-Orig-Content-Encoding` (pywb's convention)
-and `Content-Length` is the decoded body's.
+and `Content-Length` is the decoded body's. A redirected fetch is filed under the address it
+ended at, as the crawl files its page: the redirect's own answer is not kept.
 
 Captures are read from the database one at a time and written as they come: memory stays
 small whatever the archive's size (only one line per distinct body is kept, for revisits).
@@ -41,7 +42,8 @@ RECONSTRUCTED = (
     "status line reason phrase and HTTP/1.1 version rebuilt from the status code; request "
     "records rebuilt (GET, Host, User-Agent); response headers as stored (lower-case names, "
     "repeats joined by ', '); bodies decoded, so Content-Encoding is written as "
-    "X-Archive-Orig-Content-Encoding and Content-Length is the decoded length"
+    "X-Archive-Orig-Content-Encoding and Content-Length is the decoded length; a redirected "
+    "fetch is written under the address it ended at (the redirect itself is not kept)"
 )
 
 

@@ -6,7 +6,8 @@ chunked or gzip-encoded payloads (warcio's content stream decodes both), revisit
 point at a response by payload digest or by URI and date. A capture is dated by its WARC-Date,
 its source is `warc:<file name>`, and it is stored and extracted through the same functions the
 crawl uses, so an imported page is a page like any other. Importing the same file twice adds
-nothing: a capture already held (same URL, date and body) is skipped.
+nothing: a capture already held (same URL, date and body) is skipped. A WACZ is read as the
+WARC files under its archive/ folder.
 """
 
 from __future__ import annotations
