@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
+from shared_data import SHARED, require
 
 from scraper import extract_page
 from scraper.sample_site import SampleSite
 
-EXPECTED = Path(__file__).resolve().parents[1].parent / "shared" / "seed" / "expected.json"
+EXPECTED = SHARED / "seed" / "expected.json"
 
 
 @pytest.fixture(scope="module")
 def expected() -> dict[str, Any]:
-    if not EXPECTED.is_file():
-        pytest.skip("../shared/seed is not beside the repository")
+    require(EXPECTED, "../shared/seed")
     data: dict[str, Any] = json.loads(EXPECTED.read_text(encoding="utf-8"))
     return data
 

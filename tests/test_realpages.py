@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from pathlib import Path
 from typing import Any
 
 import pytest
+from shared_data import SHARED, require
 
 from scraper import extract_page
 
-PAGES = Path(__file__).resolve().parents[1].parent / "shared" / "realpages" / "pages"
+PAGES = SHARED / "realpages" / "pages"
 FIELDS = ["title", "breadcrumb", "section_headings", "published", "modified", "language", "body"]
 INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff"))
 
@@ -41,8 +41,7 @@ def _extract(name: str) -> tuple[Any, dict[str, Any]]:
 @pytest.mark.parametrize("field", FIELDS)
 @pytest.mark.parametrize("name", _names() or ["(realpages absent)"])
 def test_each_real_page_field_matches_its_expectation(name: str, field: str) -> None:
-    if not PAGES.is_dir():
-        pytest.skip("../shared/realpages is not beside the repository")
+    require(PAGES, "../shared/realpages")
     page, want = _extract(name)
     if field == "body":
         body = _norm(page.text)

@@ -1,0 +1,173 @@
+"""The whole publicpages development set (../shared/publicpages), scored against floors.
+
+The pages are the development half of htmldate's and trafilatura's own evaluation suites;
+the scores follow those suites' rules (as ../shared/publicpages/score.py does, written again
+here in a few lines): body snippets found as whitespace-collapsed, case-sensitive substrings,
+pooled over all pages; titles equal after collapsing whitespace and case folding; dates equal
+to the gold day. The floors below are what the extractor reached, rounded down: raise them
+when it improves, never lower them.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pytest
+from shared_data import SHARED, require
+
+from scraper import extract_page
+from scraper.models import Page
+
+CASES = SHARED / "publicpages"
+# A fixed day bounds the dates, so that the score does not move with the calendar.
+TODAY = date(2026, 12, 1)
+
+BODY_F1 = 0.93
+BODY_PRECISION = 0.91
+BODY_RECALL = 0.95
+TITLE_ACCURACY = 0.88
+DATES_F1 = 0.95
+
+pytestmark = pytest.mark.slow
+
+
+def _collapse(text: str | None) -> str:
+    return re.sub(r"\s+", " ", text or "").strip()
+
+
+@dataclass
+class Counts:
+    """True and false positives and false negatives, pooled over pages."""
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        total = 2 * self.tp + self.fp + self.fn
+        return 2 * self.tp / total if total else 0.0
+
+
+def score_body(gold: dict[str, Any], text: str, counts: Counts) -> None:
+    """Each `with` snippet found is a TP, each missing an FN; each `without` found an FP."""
+    body = _collapse(text)
+    found = sum(_collapse(s) in body for s in gold["with"])
+    counts.tp += found
+    counts.fn += len(gold["with"]) - found
+    counts.fp += sum(_collapse(s) in body for s in gold["without"])
+
+
+def score_date(gold: str | None, got: date | None, counts: Counts) -> None:
+    """The gold day is a TP; another day, or a day where gold has none, an FP; none an FN."""
+    if got is None:
+        counts.fn += gold is not None
+    elif got.isoformat() == gold:
+        counts.tp += 1
+    else:
+        counts.fp += 1
+
+
+@dataclass
+class Scores:
+    body: Counts
+    dates: Counts
+    titles: int
+    titles_right: int
+    errors: list[str]
+
+
+def _cases(suite: str) -> list[dict[str, Any]]:
+    lines = (CASES / f"{suite}.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def _extract(case: dict[str, Any], errors: list[str]) -> Page | None:
+    with gzip.open(CASES / case["html_path"], "rb") as f:
+        data = f.read()
+    try:
+        return extract_page(data, case["url"], today=TODAY)
+    except Exception as exc:  # noqa: BLE001 - a raising page is itself a failure to report
+        errors.append(f"{case['id']}: {exc!r}")
+        return None
+
+
+@pytest.fixture(scope="module")
+def scores() -> Scores:
+    require(CASES / "body.jsonl", "../shared/publicpages")
+    result = Scores(Counts(), Counts(), 0, 0, [])
+    for case in _cases("body"):
+        page = _extract(case, result.errors)
+        gold = case["gold"]
+        score_body(gold, page.text if page else "", result.body)
+        if gold.get("title"):
+            result.titles += 1
+            got = _collapse(page.title if page else "").casefold()
+            result.titles_right += got == _collapse(gold["title"]).casefold()
+    for case in _cases("dates"):
+        page = _extract(case, result.errors)
+        score_date(case["gold"].get("date"), page.published if page else None, result.dates)
+    return result
+
+
+def test_no_page_of_the_set_raises(scores: Scores) -> None:
+    assert scores.errors == []
+
+
+def test_body_text_f1_stays_above_its_floor(scores: Scores) -> None:
+    assert scores.body.f1 >= BODY_F1, f"body F1 {scores.body.f1:.4f}"
+
+
+def test_body_text_precision_and_recall_stay_above_their_floors(scores: Scores) -> None:
+    got = (round(scores.body.precision, 4), round(scores.body.recall, 4))
+    assert scores.body.precision >= BODY_PRECISION and scores.body.recall >= BODY_RECALL, got
+
+
+def test_title_accuracy_stays_above_its_floor(scores: Scores) -> None:
+    accuracy = scores.titles_right / scores.titles
+    assert accuracy >= TITLE_ACCURACY, f"title accuracy {accuracy:.4f} of {scores.titles}"
+
+
+def test_publication_date_f1_stays_above_its_floor(scores: Scores) -> None:
+    assert scores.dates.f1 >= DATES_F1, f"dates F1 {scores.dates.f1:.4f}"
+
+
+@pytest.mark.parametrize(("gold", "text", "want"), [
+    ({"with": ["a  b", "zz"], "without": ["c"]}, "x a\nb c", (1, 1, 1)),
+    ({"with": ["A"], "without": []}, "a", (0, 0, 1)),  # case-sensitive, as the suite is
+    ({"with": [], "without": ["nav"]}, "", (0, 0, 0)),
+])
+def test_the_body_scorer_counts_snippets_as_the_suite_does(
+    gold: dict[str, Any], text: str, want: tuple[int, int, int]
+) -> None:
+    counts = Counts()
+    score_body(gold, text, counts)
+    assert (counts.tp, counts.fp, counts.fn) == want
+
+
+@pytest.mark.parametrize(("gold", "got", "want"), [
+    ("2020-01-02", date(2020, 1, 2), (1, 0, 0)),
+    ("2020-01-02", date(2020, 2, 1), (0, 1, 0)),
+    (None, date(2020, 2, 1), (0, 1, 0)),
+    ("2020-01-02", None, (0, 0, 1)),
+    (None, None, (0, 0, 0)),
+])
+def test_the_date_scorer_counts_days_as_the_suite_does(
+    gold: str | None, got: date | None, want: tuple[int, int, int]
+) -> None:
+    counts = Counts()
+    score_date(gold, got, counts)
+    assert (counts.tp, counts.fp, counts.fn) == want
