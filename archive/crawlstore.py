@@ -41,11 +41,8 @@ class SqliteCrawlStore:
         """Close the crawl with its counts (returned), and prune its frontier."""
         db = self.db
         with db.conn:
-            started = db.conn.execute(
-                "SELECT started_at FROM crawls WHERE id = ?", (crawl_id,)
-            ).fetchone()[0]
             counts = frontier.crawl_counts(db, crawl_id)
-            counts["skipped_by_lastmod"] = revisits.skipped_by_lastmod(db, crawl_id, started)
+            counts["skipped_by_lastmod"] = revisits.skipped_by_lastmod(db, crawl_id)
             frontier.finish_crawl(db, crawl_id, status, counts)
             revisits.set_skipped_by_lastmod(db, crawl_id, counts["skipped_by_lastmod"])
             frontier.prune_frontier(db, crawl_id)
@@ -56,9 +53,9 @@ class SqliteCrawlStore:
         with self.db.conn:
             return frontier.frontier_add(self.db, crawl_id, site, urls)
 
-    def next_urls(self, crawl_id: int, site: str, limit: int) -> list[tuple[str, int]]:
-        """Up to `limit` queued (url, depth) of the site, first in first out."""
-        return frontier.frontier_next(self.db, crawl_id, site, limit)
+    def next_urls(self, crawl_id: int, site: str, limit: int) -> list[QueuedURL]:
+        """Up to `limit` queued (url, depth, found_on) of the site, first in first out."""
+        return frontier.frontier_queued(self.db, crawl_id, site, limit)
 
     def frontier_size(self, crawl_id: int, site: str) -> int:
         """URLs in the site's frontier for this crawl, visited or not."""

@@ -115,13 +115,20 @@ def frontier_add(
 
 def frontier_next(db: Database, crawl_id: int, site: str, limit: int) -> list[tuple[str, int]]:
     """Up to `limit` queued (url, depth) of a site, oldest first."""
+    return [(url, depth) for url, depth, _ in frontier_queued(db, crawl_id, site, limit)]
+
+
+def frontier_queued(
+    db: Database, crawl_id: int, site: str, limit: int
+) -> list[tuple[str, int, str | None]]:
+    """Up to `limit` queued (url, depth, found_on) of a site, oldest first."""
     # rowid order is insertion order: first in, first out, so the crawl goes breadth first.
     rows = db.conn.execute(
-        "SELECT url, depth FROM frontier WHERE crawl_id = ? AND site = ? AND state = 'queued' "
-        "ORDER BY rowid LIMIT ?",
+        "SELECT url, depth, found_on FROM frontier WHERE crawl_id = ? AND site = ? "
+        "AND state = 'queued' ORDER BY rowid LIMIT ?",
         (crawl_id, site, limit),
     )
-    return [(url, int(depth)) for url, depth in rows]
+    return [(url, int(depth), found_on) for url, depth, found_on in rows]
 
 
 def frontier_done(db: Database, crawl_id: int, url: str, state: str) -> None:

@@ -117,13 +117,13 @@ def set_skipped_by_lastmod(db: Database, crawl_id: int, count: int) -> None:
     db.conn.execute("UPDATE crawls SET skipped_by_lastmod = ? WHERE id = ?", (count, crawl_id))
 
 
-def skipped_by_lastmod(db: Database, crawl_id: int, started_at: str) -> int:
-    """Known URLs of the crawl's sites that this crawl did not re-check (its frontier never
-    held them): what the sitemaps' dates and the re-check policy spared."""
+def skipped_by_lastmod(db: Database, crawl_id: int) -> int:
+    """Known URLs of the crawl's sites that this crawl did not re-check (its frontier, not yet
+    pruned, never held them): what the sitemaps' dates and the re-check policy spared."""
     row = db.conn.execute(
-        "SELECT count(*) FROM revisits r WHERE r.last_checked < ? "
+        "SELECT count(*) FROM revisits r WHERE r.last_checked IS NOT NULL "
         "AND r.site IN (SELECT value FROM crawls, json_each(crawls.sites) WHERE crawls.id = ?) "
         "AND NOT EXISTS (SELECT 1 FROM frontier f WHERE f.crawl_id = ? AND f.url = r.url)",
-        (started_at, crawl_id, crawl_id),
+        (crawl_id, crawl_id),
     ).fetchone()
     return int(row[0])

@@ -28,7 +28,7 @@ from .outcomes import FailureReason, Outcome
 from .progress import Reporter
 from .recrawl import recheck_reason
 from .store_protocol import CrawlStore, KnownURL, Listed, QueuedURL, Visit
-from .urls import in_scope, normalize_url, site_aliases, trap_reason
+from .urls import in_scope, normalize_url, site_aliases, trap_reason, walks_a_sequence
 
 # Exit statuses of `embassy-archive crawl` (see the README).
 EXIT_OK = 0
@@ -205,10 +205,10 @@ class Crawl:
         start_errors: list[str] = []
         known_seeded = False
 
-        async def visit(url: str, depth: int) -> None:
+        async def visit(url: str, depth: int, found_on: str | None) -> None:
             nonlocal answered
             try:
-                capture = await self._visit(site, url, depth)
+                capture = await self._visit(site, url, depth, found_on)
             except Exception as exc:  # noqa: BLE001 - a bug on one page must not end the night's crawl
                 capture = self._record_crash(site, url, exc)
             if capture is not None and capture.status is not None:
@@ -222,11 +222,11 @@ class Crawl:
             room = self.options.workers_per_site - len(tasks)
             if room > 0 and site.name not in self.failed_sites:
                 batch = self.store.next_urls(self.crawl_id, site.name, room + len(in_flight))
-                for url, depth in batch:
+                for url, depth, found_on in batch:
                     if url in in_flight or len(tasks) >= self.options.workers_per_site:
                         continue
                     in_flight.add(url)
-                    task = asyncio.create_task(visit(url, depth))
+                    task = asyncio.create_task(visit(url, depth, found_on))
                     task.add_done_callback(partial(_forget, in_flight, url))
                     tasks.add(task)
             if not tasks and (known_seeded or site.name in self.failed_sites):
@@ -253,7 +253,9 @@ class Crawl:
 
     # -- one URL ----------------------------------------------------------------------------
 
-    async def _visit(self, site: Site, url: str, depth: int) -> Capture | None:
+    async def _visit(
+        self, site: Site, url: str, depth: int, found_on: str | None = None
+    ) -> Capture | None:
         known = self.store.validators(url)
         capture = await self.fetcher.fetch(
             url,
@@ -286,7 +288,7 @@ class Crawl:
             if any(e.lastmod for e in listed):
                 self._lists_dates[site.name] = True
         queued = self._worth_visiting(
-            site, self._links_to_queue(site, page_url, links, depth), listed
+            site, self._links_to_queue(site, page_url, links, depth, found_on), listed
         )
         room = max(0, self.options.max_pages - self._frontier_sizes[site.name])
         landed = page_url if page_url != url and in_scope(page_url, site.hosts) else None
@@ -303,9 +305,11 @@ class Crawl:
         return capture
 
     def _links_to_queue(
-        self, site: Site, source: str, links: list[str], depth: int
+        self, site: Site, source: str, links: list[str], depth: int,
+        found_on: str | None = None,
     ) -> list[QueuedURL]:
-        """The links of a page worth visiting: in scope, not traps, within `max_depth`."""
+        """The links of a page worth visiting: in scope, not traps, not a step further into a
+        sequence the page was reached by (urls.walks_a_sequence), within `max_depth`."""
         if not links or depth + 1 > self.options.max_depth:
             return []
         # A calendar is entered, never walked: its first page linked from an ordinary page is
@@ -315,6 +319,8 @@ class Crawl:
         for link in links:
             url = normalize_url(link)
             if not url or not in_scope(url, site.hosts):
+                continue
+            if walks_a_sequence(found_on, source, url):
                 continue
             reason = trap_reason(url)
             if reason is None or (reason == "calendar" and not in_calendar):

@@ -94,8 +94,8 @@ class CrawlStore(Protocol):
         """Add URLs to the site's frontier (ignoring those already in it); -> how many added."""
         ...
 
-    def next_urls(self, crawl_id: int, site: str, limit: int) -> list[tuple[str, int]]:
-        """Up to `limit` queued (url, depth) of the site, first in first out."""
+    def next_urls(self, crawl_id: int, site: str, limit: int) -> list[QueuedURL]:
+        """Up to `limit` queued (url, depth, found_on) of the site, first in first out."""
         ...
 
     def frontier_size(self, crawl_id: int, site: str) -> int:

@@ -277,3 +277,69 @@ def trap_reason(url: str) -> str | None:
     if "recherche" in keys or keys.get("page") == "recherche":
         return "search"
     return None
+
+
+# Query keys that page through a listing: bounded by "deep pagination" above, never a trap by
+# shape (a rubrique's pages are walked to the end).
+PAGINATION_KEYS = frozenset({"start", "offset", "page", "p", "pg", "paged", "pagina", "num_page"})
+_DIGITS = re.compile(r"\d+")
+
+
+def url_shape(url: str) -> tuple[str, tuple[int, ...]] | None:
+    """A URL with each run of digits replaced by '#', and those numbers in order.
+
+    Pagination values stay as they are (pages of a listing are not a sequence to cut).
+
+    >>> url_shape("https://ex.org/calendar?m=5&y=2026")
+    ('https://ex.org/calendar?m=#&y=#', (5, 2026))
+    """
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    numbers: list[int] = []
+
+    def hollow(text: str) -> str:
+        numbers.extend(int(d) for d in _DIGITS.findall(text))
+        return _DIGITS.sub("#", text)
+
+    path = hollow(parts.path)
+    pieces = []
+    for piece in parts.query.split("&") if parts.query else []:
+        key, eq, value = piece.partition("=")
+        low = key.lower()
+        if low.startswith("debut") or low in PAGINATION_KEYS:
+            pieces.append(piece)
+        else:
+            pieces.append(hollow(key) + eq + hollow(value))
+    query = "?" + "&".join(pieces) if pieces else ""
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}{path}{query}", tuple(numbers)
+
+
+def _is_year(n: int) -> bool:
+    return 1900 <= n <= 2100
+
+
+def sequence_step(a: str, b: str) -> bool:
+    """Is `b` the next (or previous, or any other) page of a sequence `a` belongs to?
+
+    True when the two URLs have the same shape and differ in one number only, or in the parts
+    of one date (a year with its month and day, when a month or a year turns), whatever the
+    words around them: /calendar?m=5 and /calendar?m=6, /agenda/2017/12/ and /agenda/2018/01/.
+    """
+    shape_a, shape_b = url_shape(a), url_shape(b)
+    if shape_a is None or shape_b is None or shape_a[0] != shape_b[0]:
+        return False
+    x, y = shape_a[1], shape_b[1]
+    differ = [i for i in range(len(x)) if x[i] != y[i]]
+    if len(differ) == 1:
+        return True
+    contiguous = differ == list(range(differ[0], differ[0] + len(differ))) if differ else False
+    return contiguous and len(differ) <= 3 and any(_is_year(x[i]) for i in differ)
+
+
+def walks_a_sequence(found_on: str | None, page: str, link: str) -> bool:
+    """Would following `link` from `page` walk a sequence (a calendar's "next month", whatever
+    it is called)? A sequence is entered (its first page, and the one step from there), never
+    walked: the page must itself have been reached by a step from where it was found."""
+    return found_on is not None and sequence_step(found_on, page) and sequence_step(page, link)

@@ -33,7 +33,7 @@ PATHS = [
     "/ok", "/redirect-ok", "/500", "/503", "/503-once", "/429", "/429-long", "/slow", "/reset",
     "/truncated", "/loop-a", "/chain", "/big", "/bomb", "/gzip", "/latin1-no-charset",
     "/wrong-charset", "/private/secret", "/to-private", "/calendar?month=2026-01",
-    "/to-other-loopback", "/to-ipv6", "/doc.pdf",
+    "/to-other-loopback", "/to-ipv6", "/doc.pdf", "/vue?m=1",
 ]
 
 LATIN1_TEXT = (
@@ -228,6 +228,10 @@ class _Handler(BaseHTTPRequestHandler):
             after = f"{year + (month == 12)}-{1 if month == 12 else month + 1:02d}"
             nav = f"<a href='/calendar?month={before}'>prev</a> <a href='/calendar?month={after}'>next</a>"
             self._send(200, _page(f"Agenda {year}-{month:02d}", nav))
+        elif path == "/vue":
+            # An endless sequence whose words say nothing of a calendar: "Mois suivant" only.
+            n = int(query.get("m", ["1"])[0] or 1)
+            self._send(200, _page(f"Vue {n}", f"<a href='/vue?m={n + 1}'>Mois suivant</a>"))
         elif path == "/to-other-loopback":
             self._redirect(f"{srv.other_loopback_url}/")
         elif path == "/to-ipv6":

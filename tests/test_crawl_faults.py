@@ -76,6 +76,8 @@ def test_a_crawl_of_a_hostile_server_records_each_failure_and_stays_polite(tmp_p
     assert not [p for p in paths if p.startswith("/private/")]
     assert canary.requests == []
     assert sum(1 for p in paths if p.startswith("/calendar")) <= 2
+    # A sequence known only by its shape is entered (and one step taken), never walked.
+    assert sorted(p for p in paths if p.startswith("/vue")) == ["/vue?m=1", "/vue?m=2"]
 
     assert_polite(log, DELAY)
     assert srv.max_in_flight <= 2

@@ -9,8 +9,10 @@ from hypothesis import strategies as st
 from scraper.urls import (
     in_scope,
     normalize_url,
+    sequence_step,
     site_aliases,
     trap_reason,
+    walks_a_sequence,
 )
 
 
@@ -138,3 +140,31 @@ def test_trap_reason_names_each_trap(url: str, reason: str) -> None:
 ])
 def test_ordinary_embassy_urls_are_not_traps(url: str) -> None:
     assert trap_reason(url) is None
+
+
+@pytest.mark.parametrize(("a", "b", "step"), [
+    ("http://ex.org/calendar?m=5", "http://ex.org/calendar?m=6", True),
+    ("http://ex.org/vue?m=5", "http://ex.org/vue?m=4", True),  # whatever the words, either way
+    ("http://ex.org/agenda/2017/07/", "http://ex.org/agenda/2017/08/", True),
+    ("http://ex.org/agenda/2017/12/", "http://ex.org/agenda/2018/01/", True),  # a year turns
+    ("http://ex.org/j?d=2017-12-31", "http://ex.org/j?d=2018-01-01", True),
+    ("http://ex.org/spip.php?article12", "http://ex.org/spip.php?article13", True),
+    ("http://ex.org/Article-un-12", "http://ex.org/Article-deux-13", False),  # other words
+    ("http://ex.org/x?m=5&y=1", "http://ex.org/x?m=6&y=2", False),  # two unrelated numbers
+    ("http://ex.org/-Actus-?debut_articles=10", "http://ex.org/-Actus-?debut_articles=20", False),
+    ("http://ex.org/news?page=2", "http://ex.org/news?page=3", False),  # pagination is walked
+    ("http://ex.org/calendar?m=5", "http://ex.org/calendar?m=5", False),
+    ("http://ex.org/calendar?m=5", "http://other.org/calendar?m=6", False),
+])
+def test_sequence_step_is_told_by_shape_alone(a: str, b: str, step: bool) -> None:
+    assert sequence_step(a, b) is step
+
+
+@pytest.mark.parametrize(("found_on", "page", "link", "walks"), [
+    ("http://ex.org/", "http://ex.org/vue?m=1", "http://ex.org/vue?m=2", False),  # entered
+    ("http://ex.org/vue?m=1", "http://ex.org/vue?m=2", "http://ex.org/vue?m=3", True),
+    ("http://ex.org/vue?m=1", "http://ex.org/vue?m=2", "http://ex.org/Article-4", False),
+    (None, "http://ex.org/vue?m=2", "http://ex.org/vue?m=3", False),
+])
+def test_a_sequence_is_entered_never_walked(found_on, page, link, walks) -> None:
+    assert walks_a_sequence(found_on, page, link) is walks
