@@ -4,6 +4,7 @@ pywb serving WARCs we wrote), politely, resumably, nothing stored twice."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import os
 import shutil
@@ -24,6 +25,7 @@ from warcio.warcwriter import WARCWriter
 from wayback_server import FakeWayback, Snapshot, serve_wayback
 
 from archive.api import open_archive
+from archive.publish import make_datasette
 from scraper.backfill import BackfillOptions
 from scraper.cdx import ServiceUnavailable
 from scraper.cli import cli
@@ -100,8 +102,6 @@ def test_a_page_gets_three_dated_versions_older_than_its_first_crawl(crawled):
     assert all(v[0] < first_crawl for v in versions)
 
 
-@pytest.mark.xfail(strict=True, reason="versions are numbered in the order captures are saved, "
-                   "not by captured_at, until issue 12 item 1 lands in archive/store.py")
 def test_the_backfilled_versions_come_first_in_date_order(crawled):
     home, path = crawled
     db = sqlite_utils.Database(path)
@@ -230,3 +230,21 @@ def test_a_spip_query_url_is_fetched_back_with_its_query_as_it_is(crawled):
     assert result.outcomes == {"new": 1}
     assert replayed == [f"/web/20140101000000id_/{article}"]
     assert wayback_rows(path) == [(article, "2014-01-01T00:00:00Z", "wayback")]
+
+
+def test_datasette_facets_captures_and_versions_on_their_source(crawled):
+    home, path = crawled
+    with serve_wayback(FakeWayback(history(home))) as srv:
+        run(path, home, srv.cdx_url)
+    ds = make_datasette(path)
+
+    async def facets(table: str) -> dict:
+        answer = await ds.client.get(f"/archive/{table}.json")
+        assert answer.status_code == 200, answer.text
+        results = answer.json()["facet_results"]["source"]["results"]
+        return {r["value"]: r["count"] for r in results}
+
+    db = sqlite_utils.Database(path)
+    crawled_captures = db.execute("SELECT count(*) FROM captures WHERE source = 'crawl'").fetchone()[0]
+    assert asyncio.run(facets("captures")) == {"crawl": crawled_captures, "wayback": 3}
+    assert asyncio.run(facets("page_versions"))["wayback"] == 3
