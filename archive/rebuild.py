@@ -14,7 +14,8 @@ from urllib.parse import urlsplit
 
 from sqlite_utils import Database
 
-from archive.store import capture_body, mark_gone, save_extraction
+from archive.frontier import mark_gone
+from archive.store import capture_body, save_extraction
 from scraper.models import Page, is_html
 
 
@@ -39,7 +40,8 @@ def reextract(
     }
     conn.execute("INSERT INTO pages_fts(pages_fts) VALUES ('delete-all')")
     conn.execute("INSERT INTO sections_fts(sections_fts) VALUES ('delete-all')")
-    for table in ("page_versions", "translations", "sections", "pages"):
+    # The tables behind the page_versions and sections views (archive.compact).
+    for table in ("versions", "translations", "section_spans", "pages"):
         conn.execute(f"DELETE FROM {table}")
     # A page lives at the end of its redirects (the crawl stores final_url normalised), and
     # only captures the crawl extracted are pages: not documents, feeds or off-site landings.

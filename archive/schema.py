@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import sqlite3
 import unicodedata
-from collections.abc import Callable
-from datetime import UTC, datetime
+from collections.abc import Callable, Sequence
 
 from sqlite_utils import Database
 
-from archive import revisits
+from archive import compact, revisits
 from archive.search import NORMALISER_VERSION, normalise
+from scraper.models import utc_now
 
 Step = str | Callable[[sqlite3.Connection], None]
 
@@ -213,12 +213,13 @@ def _record_normaliser(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[tuple[int, str, list[Step]]] = [
+MIGRATIONS: list[tuple[int, str, Sequence[Step]]] = [
     (1, "core tables", [_CORE]),
     (2, "page history and language provenance", [_HISTORY]),
     (3, "full-text search over normalised text", [_FTS, rebuild_fts]),
     (4, "indexes for canned queries and facets", [_INDEXES]),
     (5, "where each capture came from; backfill progress", [_SOURCE]),
+    (6, "compact storage: text stored once, zstd bodies with per-host dictionaries", compact.STEPS),
     (7, "revisits: what the crawl knows of each URL, to re-check only what changed",
      revisits.STEPS),
 ]
@@ -266,7 +267,7 @@ def ensure_schema(db: Database, upto: int | None = None) -> None:
                     step(conn)
             conn.execute(
                 "INSERT INTO migrations(version, name, applied_at) VALUES (?, ?, ?)",
-                (version, name, datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")),
+                (version, name, utc_now()),
             )
         except BaseException:
             conn.execute("ROLLBACK")

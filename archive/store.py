@@ -1,169 +1,53 @@
-"""Reads and writes of the archive; `db` (a sqlite_utils.Database) is always the first argument.
+"""Reads and writes of the archive's captures and pages; `db` is always the first argument.
 
 Write functions never commit. They run plain SQL on `db.conn` (not sqlite-utils' table
 methods, nor `db.execute`, which commit by themselves), so the crawl loop can wrap all the
 writes for one URL in a single `with db.conn:` block: a crawl killed at any moment leaves all
-or nothing of that URL's work.
+or nothing of that URL's work. The crawl's own bookkeeping (sites, crawls, frontier,
+validators, seen and gone) lives in `archive.frontier`.
+
+Storage is compact (archive.compact): bodies in zstd with a dictionary per host, a page's
+text stored once in `pages` (sections point into it), and only older versions keeping a copy
+of their own. Versions are numbered in the order of their capture dates, whatever the order in
+which the captures arrive (a WARC or Wayback capture older than the first crawl becomes an
+earlier version and never replaces the page's current content).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import zlib
-from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlite_utils import Database
 
+from archive.compact import host_of, span
+from archive.compress import Executes, body_of, compress_body, sections_json
 from archive.search import normalise
-from scraper.models import Capture, Page, Site, utc_now
-
-COUNT_KEYS = ("fetched", "new", "changed", "unchanged", "failed", "documents", "gone", "skipped")
-# captures.outcome -> the crawls column it counts towards
-_OUTCOME_COUNT = {
-    "new": "new",
-    "changed": "changed",
-    "unchanged": "unchanged",
-    "not_modified": "unchanged",
-    "document": "documents",
-    "gone": "gone",
-    "failed": "failed",
-    "skipped": "skipped",
-}
-
-
-
-# --- sites and crawls -------------------------------------------------------------------
-
-
-def save_site(db: Database, site: Site) -> None:
-    db.conn.execute(
-        "INSERT INTO sites(host, name, country, languages) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT(host) DO UPDATE SET name = excluded.name, country = excluded.country, "
-        "languages = excluded.languages",
-        (site.hosts[0], site.name, site.country, json.dumps(list(site.languages))),
-    )
-
-
-def start_crawl(db: Database, sites: list[str]) -> int:
-    cur = db.conn.execute(
-        "INSERT INTO crawls(started_at, status, sites) VALUES (?, 'running', ?)",
-        (utc_now(), json.dumps(list(sites), ensure_ascii=False)),
-    )
-    return int(cur.lastrowid or 0)
-
-
-def interrupted_crawl(db: Database) -> int | None:
-    row = db.conn.execute(
-        "SELECT id FROM crawls WHERE status = 'running' ORDER BY id DESC LIMIT 1"
-    ).fetchone()
-    return int(row[0]) if row else None
-
-
-def finish_crawl(db: Database, crawl_id: int, status: str, counts: dict[str, int]) -> None:
-    values = [int(counts.get(key, 0)) for key in COUNT_KEYS]
-    db.conn.execute(
-        "UPDATE crawls SET status = ?, finished_at = ?, "
-        + ", ".join(f"{key} = ?" for key in COUNT_KEYS)
-        + " WHERE id = ?",
-        (status, utc_now(), *values, crawl_id),
-    )
-
-
-def crawl_counts(db: Database, crawl_id: int) -> dict[str, int]:
-    """Counts of a crawl recomputed from its captures; `fetched` is every attempt not skipped."""
-    counts = dict.fromkeys(COUNT_KEYS, 0)
-    rows = db.conn.execute(
-        "SELECT outcome, count(*) FROM captures WHERE crawl_id = ? GROUP BY outcome", (crawl_id,)
-    )
-    for outcome, n in rows:
-        key = _OUTCOME_COUNT.get(outcome or "")
-        if key:
-            counts[key] += n
-        if outcome != "skipped":
-            counts["fetched"] += n
-    return counts
-
-
-# --- frontier ---------------------------------------------------------------------------
-
-
-def frontier_add(
-    db: Database, crawl_id: int, site: str, urls: Iterable[tuple[str, int, str | None]]
-) -> int:
-    added = 0
-    for url, depth, found_on in urls:
-        cur = db.conn.execute(
-            "INSERT OR IGNORE INTO frontier(crawl_id, url, site, depth, found_on, state) "
-            "VALUES (?, ?, ?, ?, ?, 'queued')",
-            (crawl_id, url, site, depth, found_on),
-        )
-        added += cur.rowcount
-    return added
-
-
-def frontier_next(db: Database, crawl_id: int, site: str, limit: int) -> list[tuple[str, int]]:
-    # rowid order is insertion order: first in, first out, so the crawl goes breadth first.
-    rows = db.conn.execute(
-        "SELECT url, depth FROM frontier WHERE crawl_id = ? AND site = ? AND state = 'queued' "
-        "ORDER BY rowid LIMIT ?",
-        (crawl_id, site, limit),
-    )
-    return [(url, int(depth)) for url, depth in rows]
-
-
-def frontier_done(db: Database, crawl_id: int, url: str, state: str) -> None:
-    db.conn.execute(
-        "UPDATE frontier SET state = ? WHERE crawl_id = ? AND url = ?", (state, crawl_id, url)
-    )
-
-
-def frontier_size(db: Database, crawl_id: int, site: str) -> int:
-    row = db.conn.execute(
-        "SELECT count(*) FROM frontier WHERE crawl_id = ? AND site = ?", (crawl_id, site)
-    ).fetchone()
-    return int(row[0])
-
-
-def known_urls(db: Database, site: str) -> list[str]:
-    """Every URL of that site that was ever captured with an answer (the re-check list)."""
-    rows = db.conn.execute(
-        "SELECT DISTINCT c.url FROM captures c JOIN frontier f "
-        "ON f.crawl_id = c.crawl_id AND f.url = c.url "
-        "WHERE f.site = ? AND c.status IS NOT NULL "
-        "UNION SELECT url FROM pages WHERE site = ? ORDER BY 1",
-        (site, site),
-    )
-    return [row[0] for row in rows]
-
+from scraper.models import Capture, Page
 
 # --- captures ---------------------------------------------------------------------------
-
-
-def last_validators(db: Database, url: str) -> dict[str, Any] | None:
-    row = db.conn.execute(
-        "SELECT etag, last_modified, sha256 FROM captures WHERE url = ? AND status = 200 "
-        "ORDER BY fetched_at DESC, id DESC LIMIT 1",
-        (url,),
-    ).fetchone()
-    if row is None:
-        return None
-    return {"etag": row[0], "last_modified": row[1], "sha256": row[2]}
 
 
 def save_capture(
     db: Database, capture: Capture, crawl_id: int | None, outcome: str | None = None
 ) -> int:
+    """Record one fetch (answered or failed) and its body; returns the capture's id.
+
+    The body is stored once per sha256, compressed with its host's dictionary: an unchanged
+    page fetched again costs one `captures` row only.
+    """
     sha = capture.sha256
     if capture.body is not None and not db.conn.execute(
         "SELECT 1 FROM bodies WHERE sha256 = ?", (sha,)
     ).fetchone():
-        # Stored (and compressed) once per sha256: an unchanged page refetched costs one
-        # captures row only.
+        host = host_of(capture.url)
+        blob, dictionary_id = compress_body(db.conn, host, capture.body)
         db.conn.execute(
-            "INSERT INTO bodies(sha256, size, compressed) VALUES (?, ?, ?)",
-            (sha, len(capture.body), zlib.compress(capture.body, 6)),
+            "INSERT INTO bodies(sha256, size, compressed, host, dictionary_id) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (sha, len(capture.body), blob, host, dictionary_id),
         )
     cur = db.conn.execute(
         "INSERT INTO captures(url, crawl_id, fetched_at, status, error, content_type, size, "
@@ -190,15 +74,31 @@ def save_capture(
 
 
 def set_outcome(db: Database, capture_id: int, outcome: str) -> None:
+    """Set what a capture turned out to mean (new, changed, unchanged ...) once it is known."""
     db.conn.execute("UPDATE captures SET outcome = ? WHERE id = ?", (outcome, capture_id))
 
 
-def capture_body(db: Database, sha256: str) -> bytes | None:
-    row = db.conn.execute("SELECT compressed FROM bodies WHERE sha256 = ?", (sha256,)).fetchone()
-    return zlib.decompress(row[0]) if row else None
+def capture_body(db: Executes, sha256: str) -> bytes | None:
+    """The raw body stored under `sha256`, as received, or None if there is none.
+
+    `db` is anything with `.execute(sql, params)`: a sqlite_utils Database, or the plain
+    sqlite3 connection Datasette hands a plugin.
+    """
+    row = db.execute(
+        "SELECT compressed, dictionary_id FROM bodies WHERE sha256 = ?", (sha256,)
+    ).fetchone()
+    return body_of(db, bytes(row[0]), row[1]) if row else None
 
 
 # --- pages and history ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Version:
+    rowid: int
+    version: int
+    captured_at: str
+    digest: str
 
 
 def _content(page: Page) -> dict[str, Any]:
@@ -220,26 +120,161 @@ def _digest(content: dict[str, Any]) -> str:
 
 
 def save_extraction(db: Database, page: Page, capture_id: int, site: str, captured_at: str) -> str:
-    """Write a page's extraction; returns 'new' | 'changed' | 'unchanged'."""
+    """Write a page's extraction from capture `capture_id`; returns 'new' | 'changed' | 'unchanged'.
+
+    A capture at least as recent as the page's latest version updates the page (and adds a
+    version if the content differs). An older one (an import, a backfill) only adds its
+    content to the history at its date: 'changed' if that content is new there, 'unchanged'
+    if the version before it already had it (or the one after it: that version then starts
+    at this earlier capture).
+    """
     conn = db.conn
     content = _content(page)
     digest = _digest(content)
-    old = conn.execute(
-        "SELECT rowid, title, text FROM pages WHERE url = ?", (page.url,)
-    ).fetchone()
-    latest = conn.execute(
-        "SELECT version, content_sha256 FROM page_versions WHERE url = ? "
-        "ORDER BY version DESC LIMIT 1",
-        (page.url,),
-    ).fetchone()
-    if old is None:
-        result = "new"
-    elif latest is None or latest[1] != digest:
-        result = "changed"
-    else:
-        result = "unchanged"
-    differs = result != "unchanged"
-    breadcrumb = json.dumps(content["breadcrumb"], ensure_ascii=False)
+    versions = [
+        _Version(int(r[0]), int(r[1]), str(r[2]), str(r[3]))
+        for r in conn.execute(
+            "SELECT rowid, version, captured_at, content_sha256 FROM versions WHERE url = ? "
+            "ORDER BY version",
+            (page.url,),
+        )
+    ]
+    exists = conn.execute("SELECT 1 FROM pages WHERE url = ?", (page.url,)).fetchone()
+    if exists and versions and captured_at < versions[-1].captured_at:
+        return _save_older(db, page, content, digest, capture_id, captured_at, versions)
+    differs = not versions or versions[-1].digest != digest
+    if differs:
+        _keep_copy_of_current(db, page.url)
+    _write_page(db, page, content, site, capture_id, captured_at, differs)
+    if differs:
+        number = versions[-1].version + 1 if versions else 1
+        _insert_version(db, page, content, digest, capture_id, captured_at, number, True)
+    conn.execute("DELETE FROM translations WHERE page_url = ?", (page.url,))
+    for language, url in sorted(page.translations.items()):
+        conn.execute(
+            "INSERT OR REPLACE INTO translations(page_url, language, url) VALUES (?, ?, ?)",
+            (page.url, language, url),
+        )
+    if not exists:
+        return "new"
+    return "changed" if differs else "unchanged"
+
+
+def _save_older(
+    db: Database,
+    page: Page,
+    content: dict[str, Any],
+    digest: str,
+    capture_id: int,
+    captured_at: str,
+    versions: list[_Version],
+) -> str:
+    """A capture older than the page's latest version: a place in the history, by date."""
+    conn = db.conn
+    conn.execute(
+        "UPDATE pages SET first_seen = ? WHERE url = ? AND (first_seen IS NULL OR first_seen > ?)",
+        (captured_at, page.url, captured_at),
+    )
+    before = [v for v in versions if v.captured_at <= captured_at]
+    after = [v for v in versions if v.captured_at > captured_at]
+    if before and before[-1].digest == digest:
+        return "unchanged"
+    if after[0].digest == digest:
+        # The same content was online earlier than we knew: its version starts here.
+        conn.execute(
+            "UPDATE versions SET captured_at = ?, capture_id = ?, source = coalesce("
+            "(SELECT source FROM captures WHERE id = ?), source) WHERE rowid = ?",
+            (captured_at, capture_id, capture_id, after[0].rowid),
+        )
+        return "unchanged"
+    number = after[0].version
+    # Two steps, so that no two rows ever share a (url, version) on the way.
+    conn.execute(
+        "UPDATE versions SET version = -(version + 1) WHERE url = ? AND version >= ?",
+        (page.url, number),
+    )
+    conn.execute("UPDATE versions SET version = -version WHERE url = ? AND version < 0", (page.url,))
+    _insert_version(db, page, content, digest, capture_id, captured_at, number, False)
+    return "changed"
+
+
+def _insert_version(
+    db: Database,
+    page: Page,
+    content: dict[str, Any],
+    digest: str,
+    capture_id: int,
+    captured_at: str,
+    number: int,
+    in_pages: bool,
+) -> None:
+    """One versions row; `in_pages`: its content is the page's current row, not copied here."""
+    copy = (
+        (None, None, None)
+        if in_pages
+        else (
+            page.text,
+            json.dumps(content["breadcrumb"], ensure_ascii=False),
+            sections_json(content["sections"]),
+        )
+    )
+    db.conn.execute(
+        "INSERT INTO versions(url, version, captured_at, capture_id, title, published, "
+        "modified, language, content_sha256, in_pages, text, breadcrumb, sections) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            page.url,
+            number,
+            captured_at,
+            capture_id,
+            page.title,
+            content["published"],
+            content["modified"],
+            page.language,
+            digest,
+            int(in_pages),
+            *copy,
+        ),
+    )
+
+
+def _keep_copy_of_current(db: Database, url: str) -> None:
+    """Before the page's row changes: its current version gets a copy of its own content."""
+    conn = db.conn
+    page = conn.execute("SELECT text, breadcrumb FROM pages WHERE url = ?", (url,)).fetchone()
+    if page is None:
+        return
+    sections = sections_json(
+        [
+            {"heading": h, "level": lv, "text": t}
+            for h, lv, t in conn.execute(
+                "SELECT heading, level, text FROM sections WHERE page_url = ? ORDER BY position",
+                (url,),
+            )
+        ]
+    )
+    conn.execute(
+        "UPDATE versions SET in_pages = 0, text = ?, breadcrumb = ?, sections = ? "
+        "WHERE url = ? AND in_pages",
+        (page[0], page[1], sections, url),
+    )
+
+
+def _write_page(
+    db: Database,
+    page: Page,
+    content: dict[str, Any],
+    site: str,
+    capture_id: int,
+    captured_at: str,
+    differs: bool,
+) -> None:
+    """Insert or update the page's row, its full-text entry and (if `differs`) its sections."""
+    conn = db.conn
+    old = conn.execute("SELECT rowid, title, text FROM pages WHERE url = ?", (page.url,)).fetchone()
+    if differs:
+        # Before pages.text changes: the old sections' text is read through it.
+        _drop_sections(db, page.url)
     conn.execute(
         "INSERT INTO pages(url, site, language, title, breadcrumb, published, published_year, "
         "modified, text, first_seen, last_seen, last_changed, extractor, language_declared, "
@@ -248,7 +283,8 @@ def save_extraction(db: Database, page: Page, capture_id: int, site: str, captur
         "ON CONFLICT(url) DO UPDATE SET site = excluded.site, language = excluded.language, "
         "title = excluded.title, breadcrumb = excluded.breadcrumb, "
         "published = excluded.published, published_year = excluded.published_year, "
-        "modified = excluded.modified, text = excluded.text, last_seen = excluded.last_seen, "
+        "modified = excluded.modified, text = excluded.text, "
+        "last_seen = max(coalesce(pages.last_seen, ''), excluded.last_seen), "
         "last_changed = CASE WHEN ? THEN excluded.last_changed ELSE pages.last_changed END, "
         "extractor = excluded.extractor, language_declared = excluded.language_declared, "
         "language_detected = excluded.language_detected, gone_at = NULL, gone_status = NULL, "
@@ -258,7 +294,7 @@ def save_extraction(db: Database, page: Page, capture_id: int, site: str, captur
             site,
             page.language,
             page.title,
-            breadcrumb,
+            json.dumps(content["breadcrumb"], ensure_ascii=False),
             content["published"],
             page.published.year if page.published else None,
             content["modified"],
@@ -285,72 +321,36 @@ def save_extraction(db: Database, page: Page, capture_id: int, site: str, captur
             (rowid, normalise(page.title), normalise(page.text)),
         )
     if differs:
-        _replace_sections(db, page)
-        version = (latest[0] + 1) if latest else 1
-        conn.execute(
-            "INSERT INTO page_versions(url, version, captured_at, capture_id, title, text, "
-            "published, modified, breadcrumb, sections, language, content_sha256) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                page.url,
-                version,
-                captured_at,
-                capture_id,
-                page.title,
-                page.text,
-                content["published"],
-                content["modified"],
-                breadcrumb,
-                json.dumps(content["sections"], ensure_ascii=False),
-                page.language,
-                digest,
-            ),
-        )
-    conn.execute("DELETE FROM translations WHERE page_url = ?", (page.url,))
-    for language, url in sorted(page.translations.items()):
-        conn.execute(
-            "INSERT OR REPLACE INTO translations(page_url, language, url) VALUES (?, ?, ?)",
-            (page.url, language, url),
-        )
-    return result
+        _insert_sections(db, page)
 
 
-def _replace_sections(db: Database, page: Page) -> None:
+def _drop_sections(db: Database, url: str) -> None:
+    """Remove a page's sections and their full-text entries (contentless: the old values)."""
     conn = db.conn
-    old = conn.execute(
-        "SELECT rowid, heading, text FROM sections WHERE page_url = ?", (page.url,)
-    ).fetchall()
-    for rowid, heading, text in old:
+    old = conn.execute("SELECT rowid, heading, text FROM sections WHERE page_url = ?", (url,))
+    for rowid, heading, text in old.fetchall():
         conn.execute(
             "INSERT INTO sections_fts(sections_fts, rowid, heading, text) "
             "VALUES ('delete', ?, ?, ?)",
             (rowid, normalise(heading), normalise(text)),
         )
-    conn.execute("DELETE FROM sections WHERE page_url = ?", (page.url,))
+    conn.execute("DELETE FROM section_spans WHERE page_url = ?", (url,))
+
+
+def _insert_sections(db: Database, page: Page) -> None:
+    """A page's sections as spans of pages.text (its text kept only where not found there)."""
+    conn = db.conn
+    cursor = 0
     for position, section in enumerate(page.sections, start=1):
+        start, length, keep = span(page.text, section.text, cursor)
+        if start is not None:
+            cursor = start - 1 + length
         cur = conn.execute(
-            "INSERT INTO sections(page_url, position, heading, level, text) VALUES (?, ?, ?, ?, ?)",
-            (page.url, position, section.heading, section.level, section.text),
+            "INSERT INTO section_spans(page_url, position, heading, level, start, length, text) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (page.url, position, section.heading, section.level, start, length, keep),
         )
         conn.execute(
             "INSERT INTO sections_fts(rowid, heading, text) VALUES (?, ?, ?)",
             (cur.lastrowid, normalise(section.heading), normalise(section.text)),
         )
-
-
-def mark_seen(db: Database, url: str, when: str) -> None:
-    db.conn.execute(
-        "UPDATE pages SET last_seen = ?, gone_at = NULL, gone_status = NULL WHERE url = ?",
-        (when, url),
-    )
-
-
-def mark_gone(db: Database, url: str, status: int, when: str) -> None:
-    # The first time it was found gone is kept; the page itself never is deleted.
-    db.conn.execute(
-        "UPDATE pages SET gone_at = ?, gone_status = ? WHERE url = ? AND gone_at IS NULL",
-        (when, status, url),
-    )
-
-
-# --- re-extraction ----------------------------------------------------------------------

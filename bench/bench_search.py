@@ -3,8 +3,8 @@
     .venv/bin/python bench/bench_search.py [--pages N] [--runs R] [--db PATH]
 
 Builds an archive of N synthetic pages (French, English, Spanish, Arabic with and without
-diacritics, Chinese, Japanese) with the real schema, writing the same rows the store functions
-write but in bulk, in one transaction. Then prints two tables:
+diacritics, Chinese, Japanese) with the real schema, through the store functions, in one
+transaction. Then prints two tables:
 - search: our normalised FTS (the `search` canned query's SQL, as Datasette runs it) beside a
   LIKE scan of the same text and beside FTS5's default tokenizer over the raw text: median
   milliseconds and rows found;
@@ -14,16 +14,14 @@ write but in bulk, in one transaction. Then prints two tables:
 from __future__ import annotations
 
 import argparse
-import hashlib
-import json
 import random
 import sqlite3
 import statistics
 import sys
 import tempfile
 import time
-import zlib
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -31,8 +29,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import yaml
 from sqlite_utils import Database
 
+from archive import store
 from archive.schema import ensure_schema
-from archive.search import fts_query, normalise, snippet
+from archive.search import fts_query, snippet
+from scraper.models import Capture, Page, Section
 
 WORDS = {
     "fr": ["ambassade", "sécurité", "coopération", "intérieure", "visa", "consulat", "français", "élève", "école", "université", "culture", "économie", "développement", "santé", "événement", "réunion", "président", "ministre", "accord", "échange", "étudiants", "bourse", "démarche", "passeport", "état-civil"],
@@ -97,7 +97,7 @@ def make_page(i: int, rng: random.Random, vocab: dict[str, list[str]]
 
 
 def build(db: Database, n: int) -> int:
-    """Write n pages in one transaction; returns the raw HTML bytes."""
+    """Write n pages through the store functions, in one transaction; returns the raw HTML bytes."""
     rng = random.Random(42)
     vocab = vocabulary(rng)
     conn = db.conn
@@ -109,37 +109,12 @@ def build(db: Database, n: int) -> int:
             language, title, text, sections, html = make_page(i, rng, vocab)
             raw += len(html)
             url = f"https://{language}.example.org/page-{i}"
-            sha = hashlib.sha256(html).hexdigest()
-            conn.execute("INSERT OR IGNORE INTO bodies VALUES (?, ?, ?)",
-                         (sha, len(html), zlib.compress(html, 6)))
-            cid = conn.execute(
-                "INSERT INTO captures(url, crawl_id, fetched_at, status, content_type, size, "
-                "sha256, outcome, headers) VALUES (?, 1, ?, 200, 'text/html', ?, ?, 'new', '{}')",
-                (url, when, len(html), sha)).lastrowid
-            year = 2000 + i % 25
-            rowid = conn.execute(
-                "INSERT INTO pages(url, site, language, title, breadcrumb, published, "
-                "published_year, text, first_seen, last_seen, last_changed, capture_id) "
-                "VALUES (?, ?, ?, ?, '[\"Accueil\"]', ?, ?, ?, ?, ?, ?, ?)",
-                (url, f"{language}.example.org", language, title, f"{year}-01-01", year, text,
-                 when, when, when, cid)).lastrowid
-            conn.execute("INSERT INTO pages_fts(rowid, title, text) VALUES (?, ?, ?)",
-                         (rowid, normalise(title), normalise(text)))
-            for position, (heading, body) in enumerate(sections, start=1):
-                srow = conn.execute(
-                    "INSERT INTO sections VALUES (?, ?, ?, 2, ?)", (url, position, heading, body)
-                ).lastrowid
-                conn.execute("INSERT INTO sections_fts(rowid, heading, text) VALUES (?, ?, ?)",
-                             (srow, normalise(heading), normalise(body)))
-            content = json.dumps([title, text, sections], ensure_ascii=False)
-            conn.execute(
-                "INSERT INTO page_versions(url, version, captured_at, capture_id, title, text, "
-                "published, breadcrumb, sections, language, content_sha256) "
-                "VALUES (?, 1, ?, ?, ?, ?, ?, '[\"Accueil\"]', ?, ?, ?)",
-                (url, when, cid, title, text, f"{year}-01-01",
-                 json.dumps([{"heading": h, "level": 2, "text": t} for h, t in sections],
-                            ensure_ascii=False), language,
-                 hashlib.sha256(content.encode()).hexdigest()))
+            capture = Capture(url, when, status=200, content_type="text/html", body=html)
+            cid = store.save_capture(db, capture, 1, "new")
+            page = Page(url=url, title=title, text=text, breadcrumb=["Accueil"],
+                        sections=[Section(h, 2, t) for h, t in sections], language=language,
+                        published=date(2000 + i % 25, 1, 1))
+            store.save_extraction(db, page, cid, f"{language}.example.org", when)
     return raw
 
 

@@ -1,7 +1,9 @@
 """Run every benchmark and print their tables: `make bench` (or `make bench QUICK=1`).
 
 Each benchmark measures its reference in the same run (trafilatura for extraction, Scrapy for
-crawling, a LIKE scan for search), so the ratios hold on any machine.
+crawling, a LIKE scan for search, the previous storage layout for storage), so the ratios hold
+on any machine. bench_storage runs twice: with a real SPIP page's weight of template (the
+archive's target, 0.35x the raw HTML), and with the light sample pages as they are served.
 """
 
 from __future__ import annotations
@@ -17,11 +19,15 @@ FULL = [
     ["bench_extract.py"],
     ["bench_crawl.py", "--pages", "10000", "--memory", "1000,100000"],
     ["bench_search.py", "--pages", "100000"],
+    ["bench_storage.py", "--pages", "100000", "--template"],
+    ["bench_storage.py", "--pages", "5000"],
 ]
 QUICK = [
     ["bench_extract.py"],
     ["bench_crawl.py", "--pages", "1000", "--memory", "500,5000"],
     ["bench_search.py", "--pages", "5000"],
+    ["bench_storage.py", "--pages", "5000", "--template"],
+    ["bench_storage.py", "--pages", "1000"],
 ]
 
 

@@ -1,0 +1,128 @@
+"""Page history in the compact store: versions in capture-date order, the current text once."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlite_utils import Database
+
+from archive import store
+from archive.schema import ensure_schema
+from scraper.models import Capture, Page, Section
+
+URL = "https://ml.ambafrance.org/Securite-au-Mali-4120"
+JAN, MAR, MAY, JUL = ("2012-01-10T00:00:00Z", "2012-03-10T00:00:00Z", "2012-05-10T00:00:00Z",
+                      "2012-07-10T00:00:00Z")
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Database:
+    database = Database(tmp_path / "archive.db")
+    ensure_schema(database)
+    return database
+
+
+def page(words: str) -> Page:
+    sections = [Section(None, 0, f"Conseils aux voyageurs : {words}."),
+                Section("LA SÉCURITÉ", 2, f"Niveau « {words} »\n\"vigilance\"")]
+    text = "\n\n".join(p for s in sections for p in (s.heading, s.text) if p)
+    return Page(url=URL, title=f"Sécurité : {words}", text=text, sections=sections,
+                breadcrumb=["Accueil", "Conseils"], language="fr")
+
+
+def save(db: Database, words: str, when: str, source: str = "crawl") -> str:
+    body = f"<html><body><p>{words}</p></body></html>".encode()
+    with db.conn:
+        cid = store.save_capture(db, Capture(URL, when, status=200, body=body,
+                                             content_type="text/html"), None)
+        db.conn.execute("UPDATE captures SET source = ? WHERE id = ?", (source, cid))
+        return store.save_extraction(db, page(words), cid, "ml", when)
+
+
+def history(db: Database) -> list[tuple[Any, ...]]:
+    return db.execute("SELECT version, captured_at, title, source FROM page_versions "
+                      "WHERE url = ? ORDER BY version", [URL]).fetchall()
+
+
+def test_a_capture_older_than_the_first_crawl_becomes_version_one_and_leaves_the_page(
+    db: Database,
+) -> None:
+    assert save(db, "vigilance", JUL) == "new"
+    assert save(db, "prudence", JAN, source="wayback") == "changed"
+    assert history(db) == [(1, JAN, "Sécurité : prudence", "wayback"),
+                           (2, JUL, "Sécurité : vigilance", "crawl")]
+    row = db.execute("SELECT title, first_seen, last_seen, last_changed FROM pages").fetchone()
+    assert row == ("Sécurité : vigilance", JAN, JUL, JUL)
+    # the current content is the crawl's: pages, sections and full-text search say so
+    sections = db.execute("SELECT text FROM sections ORDER BY position").fetchall()
+    assert sections == [(s.text,) for s in page("vigilance").sections]
+
+
+def test_versions_come_in_date_order_whatever_order_the_captures_arrive_in(
+    tmp_path: Path,
+) -> None:
+    contents = [("interdite", JAN), ("déconseillée", MAR), ("prudence", MAY), ("normale", JUL)]
+    results = []
+    for order in (contents, [contents[2], contents[0], contents[3], contents[1]]):
+        db = Database(tmp_path / f"{order[0][0]}.db")
+        ensure_schema(db)
+        for words, when in order:
+            save(db, words, when)
+        rows = db.execute("SELECT version, captured_at, title, text, breadcrumb, sections, "
+                          "content_sha256 FROM page_versions ORDER BY version").fetchall()
+        results.append((rows, db.execute("SELECT title, text FROM pages").fetchall()))
+    assert results[0] == results[1]
+    rows, current = results[0]
+    assert [r[:2] for r in rows] == [(1, JAN), (2, MAR), (3, MAY), (4, JUL)]
+    assert current == [("Sécurité : normale", page("normale").text)]
+
+
+def test_an_older_capture_of_a_known_content_adds_no_version(db: Database) -> None:
+    save(db, "prudence", MAR)
+    save(db, "vigilance", JUL)
+    # the content of March, seen again in May: nothing new
+    assert save(db, "prudence", MAY) == "unchanged"
+    # the content of July, online already in May: its version starts in May
+    assert save(db, "vigilance", MAY, source="warc:may.warc.gz") == "unchanged"
+    assert history(db) == [(1, MAR, "Sécurité : prudence", "crawl"),
+                           (2, MAY, "Sécurité : vigilance", "warc:may.warc.gz")]
+
+
+def test_the_current_text_is_stored_once_and_older_versions_keep_their_own(
+    db: Database, tmp_path: Path,
+) -> None:
+    save(db, "prudence", MAR)
+    save(db, "vigilance", JUL)
+    stored = db.execute("SELECT version, in_pages, text IS NULL, sections IS NULL FROM versions "
+                        "ORDER BY version").fetchall()
+    assert stored == [(1, 0, 0, 0), (2, 1, 1, 1)]
+    assert db.execute("SELECT count(*) FROM section_spans WHERE text IS NOT NULL").fetchone() == (0,)
+    # read through the views, each version is whole, its JSON spelt as json.dumps spells it,
+    # and plain SQLite (no function of ours) reads it the same
+    expected = [
+        (p.title, p.text, json.dumps(p.breadcrumb, ensure_ascii=False),
+         json.dumps([s.to_dict() for s in p.sections], ensure_ascii=False))
+        for p in (page("prudence"), page("vigilance"))
+    ]
+    sql = "SELECT title, text, breadcrumb, sections FROM page_versions ORDER BY version"
+    assert db.execute(sql).fetchall() == expected
+    plain = sqlite3.connect(tmp_path / "archive.db")
+    assert plain.execute(sql).fetchall() == expected
+    plain.close()
+
+
+def test_a_section_the_page_text_does_not_hold_keeps_its_own_text(db: Database) -> None:
+    odd = Page(url=URL, title="T", text="Un texte résumé", language="fr",
+               sections=[Section(None, 0, "résumé"), Section("AUTRE", 2, "ailleurs"),
+                         Section("VIDE", 2, "")])
+    with db.conn:
+        cid = store.save_capture(db, Capture(URL, JAN, status=200, body=b"<p>x</p>"), None)
+        store.save_extraction(db, odd, cid, "ml", JAN)
+    kept = db.execute("SELECT position, start, text FROM section_spans ORDER BY position")
+    assert kept.fetchall() == [(1, 10, None), (2, None, "ailleurs"), (3, 16, None)]
+    assert db.execute("SELECT text FROM sections ORDER BY position").fetchall() == [
+        ("résumé",), ("ailleurs",), ("",)]
