@@ -187,10 +187,6 @@ def test_a_site_given_by_the_user_is_covered_in_an_empty_archive(tmp_path):
     assert db.execute("SELECT site, title FROM pages").fetchall() == [("ml", OLD_TITLE)]
 
 
-# Strict: the day store.py orders versions by captured_at (issue 12, item 1) this passes, fails
-# as XPASS, and the mark comes off.
-@pytest.mark.xfail(strict=True, reason="versions are numbered in the order captures are saved, "
-                   "not by captured_at, until issue 12 item 1 lands in archive/store.py")
 def test_older_captures_become_earlier_versions_in_date_order(crawled, tmp_path):
     home, db = crawled
     [(_, crawled_at, current_title, _)] = _versions(db, home)
