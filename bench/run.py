@@ -23,7 +23,7 @@ FULL = [
     ["bench_storage.py", "--pages", "5000"],
 ]
 QUICK = [
-    ["bench_extract.py"],
+    ["bench_extract.py", "--limit", "300"],
     ["bench_crawl.py", "--pages", "1000", "--memory", "500,5000"],
     ["bench_search.py", "--pages", "5000"],
     ["bench_storage.py", "--pages", "5000", "--template"],
