@@ -16,7 +16,7 @@ from typing import Any
 from datasette import hookimpl
 
 from archive.plugins.highlight import excerpt
-from archive.plugins.query import fts_query
+from archive.plugins.query import fts_exclusions, fts_query
 
 
 def _snippet(text: str | None, query: str | None) -> str:
@@ -27,4 +27,5 @@ def _snippet(text: str | None, query: str | None) -> str:
 def prepare_connection(conn: sqlite3.Connection, database: str, datasette: Any) -> None:
     conn.create_function("escape_fts", 1, fts_query, deterministic=True)
     conn.create_function("fts_query", 1, fts_query, deterministic=True)
+    conn.create_function("fts_exclusions", 1, fts_exclusions, deterministic=True)
     conn.create_function("search_snippet", 2, _snippet, deterministic=True)

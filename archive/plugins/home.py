@@ -48,7 +48,8 @@ def month_chart(counts: list[dict[str, Any]]) -> str:
             bars.append(
                 f'<rect x="{x:.1f}" y="{CHART_HEIGHT - AXIS - h:.1f}" width="{max(width - 1, 1):.1f}"'
                 f' height="{h:.1f}"><title>{html.escape(month)}: {n} pages</title></rect>')
-        if month.endswith("-01") and int(month[:4]) % every == 0 or i == 0:
+        label_fits = x < CHART_WIDTH - 28  # a year's label needs about 28 units
+        if label_fits and (month.endswith("-01") and int(month[:4]) % every == 0 or i == 0):
             labels.append(f'<text x="{x:.1f}" y="{CHART_HEIGHT - 3}">{html.escape(month[:4])}</text>')
     total = sum(valid.values())
     return (

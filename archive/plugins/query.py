@@ -86,6 +86,13 @@ def fts_query(query: str | None) -> str:
     return expr
 
 
+def fts_exclusions(query: str | None) -> str:
+    """The excluded terms as one FTS5 expression (matching nothing when there are none), so
+    that a query over several tables can drop a page whose *other* rows hold them."""
+    unwanted = [g[0] for g in parse(query) if g[0].excluded]
+    return " OR ".join(t.fts() for t in unwanted) if unwanted else NOTHING
+
+
 def highlight_words(query: str | None) -> list[str]:
     """The folded words a hit mark looks for: the wanted terms, not the excluded ones."""
     words: list[str] = []
