@@ -15,7 +15,7 @@ from scraper.extract import date_words
 from scraper.extract.date_scan import is_plausible, make_date, parse_date
 from scraper.extract.date_zones import Zones
 
-__all__ = ["Declared", "attribute_dates", "declared_dates", "url_date"]
+__all__ = ["Declared", "attribute_dates", "canonical_url", "declared_dates", "url_date"]
 
 _ARTICLE_TYPES = re.compile(r"article|posting|report|release|news", re.IGNORECASE)
 
@@ -155,17 +155,18 @@ def attribute_dates(doc: HtmlElement, url: str, today: date) -> list[date]:
     return [d for d in found if d is not None and is_plausible(d, today)]
 
 
-# A path that files the page under its day: /2017/7/12/slug, /2019-04-30-slug, /2019_04_30.
-# The day must end its path segment (or be followed by the same separator and a slug), so
-# "/2023/10/3-questions" (a month archive and a title) is not read as 3 October.
+# A path that files the page under its day: /2017/7/12/slug, /2019-04-30-slug, /2019_04_30,
+# /article/20211103/… . The day must end its path segment (or be followed by the same
+# separator and a slug), so "/2023/10/3-questions" (a month archive and a title) is not read
+# as 3 October.
 _URL_DATE = re.compile(
     r"/((?:19|20)[0-9]{2})/([01]?[0-9])/([0-3]?[0-9])(?=/|\.[a-z]{2,5}(?:$|[?#])|$|[?#])"
-    r"|[/_-]((?:19|20)[0-9]{2})([-_])([01][0-9])\5([0-3][0-9])(?![0-9])")
+    r"|[/_-]((?:19|20)[0-9]{2})([-_]?)([01][0-9])\5([0-3][0-9])(?![0-9])")
 
 
-def url_date(url: str, today: date) -> date | None:
+def url_date(url: str | None, today: date) -> date | None:
     """The publication day a URL's path states, as blogs and news sites file their articles."""
-    path = url.split("://", 1)[-1].partition("/")[2]
+    path = (url or "").split("://", 1)[-1].partition("/")[2]
     m = _URL_DATE.search("/" + path.split("?", 1)[0].split("#", 1)[0])
     if m is None:
         return None
@@ -173,3 +174,11 @@ def url_date(url: str, today: date) -> date | None:
         m.group(4), m.group(6), m.group(7))
     found = make_date(int(y), int(mo), int(d))
     return found if is_plausible(found, today) else None
+
+
+def canonical_url(doc: HtmlElement) -> str | None:
+    """The page's own address as it declares it (a feed or a mirror serves it elsewhere)."""
+    for el in doc.iter("link"):
+        if "canonical" in (el.get("rel") or "").lower().split():
+            return el.get("href")
+    return None

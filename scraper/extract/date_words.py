@@ -343,6 +343,8 @@ BOILERPLATE_WORDS: tuple[str, ...] = (
 HIDDEN_CLASSES: frozenset[str] = frozenset({"hidden", "d-none", "hide", "is-hidden", "invisible"})
 FOOTER_WORDS: tuple[str, ...] = ("footer", "pied", "pied-page", "bas-page")
 HEADER_WORDS: tuple[str, ...] = ("header", "entete", "banner", "masthead", "topbar", "top-bar")
+# Words that make a header the article's own ("article-header", "entry-header").
+ARTICLE_PARTS: tuple[str, ...] = ("article", "entry", "post", "story", "content", "news")
 # Substrings of class, id or itemprop that mark an element carrying a date ("h-time",
 # "article-main__date", "fecha-articulo", "press_location_time", "info-publi", "-meta").
 DATED_MARKS: tuple[str, ...] = (

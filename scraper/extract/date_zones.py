@@ -25,7 +25,10 @@ def _words(words: tuple[str, ...]) -> re.Pattern[str]:
 
 _BOILER_WORDS = _words(date_words.BOILERPLATE_WORDS)
 _FOOTER_WORDS = _words(date_words.FOOTER_WORDS)
-_HEADER_WORDS = _words(date_words.HEADER_WORDS)
+# "article-header", "entry-header", "post-header__date" head the article, not the site.
+_HEADER_WORDS = re.compile(
+    r"(?:^|" + "".join(f"(?<!{w})" for w in date_words.ARTICLE_PARTS) + r"[-_\s])(?:"
+    + "|".join(date_words.HEADER_WORDS) + r")(?=$|[-_\s])", re.IGNORECASE)
 _DATED_MARKS = re.compile("|".join(date_words.DATED_MARKS), re.IGNORECASE)
 _BLOCK_TAGS = {"p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
                "section", "article", "header", "footer", "main", "aside", "nav", "table", "tr",

@@ -15,7 +15,13 @@ from datetime import date, timedelta
 
 from lxml.html import HtmlElement
 
-from scraper.extract.date_meta import Declared, attribute_dates, declared_dates, url_date
+from scraper.extract.date_meta import (
+    Declared,
+    attribute_dates,
+    canonical_url,
+    declared_dates,
+    url_date,
+)
 from scraper.extract.date_scan import (
     EARLIEST,
     HAS_DIGIT,
@@ -165,7 +171,8 @@ def extract_dates(doc: HtmlElement, main: HtmlElement | None, language: str | No
     lines = _Lines(zones, language, today)
     labelled = lines.labelled
     declared = declared_dates(doc, zones, today)
-    published = _read_as_declared(labelled.get("published"), declared) or url_date(url, today)
+    published = (_read_as_declared(labelled.get("published"), declared) or url_date(url, today)
+                 or url_date(canonical_url(doc), today))
     if published is None:
         shown = lines.header_published or _byline(zones, doc, url, language, lines, today)
         published = _weigh(shown, declared)
