@@ -144,3 +144,10 @@ def test_a_modification_line_alone_still_leaves_publication_to_the_markup() -> N
     found = dates("<p>Last updated: June 4, 2020</p>",
                   head=f'<script type="application/ld+json">{json.dumps(ld)}</script>')
     assert found == (D(2019, 6, 17), D(2020, 6, 4))
+
+
+def test_a_label_in_a_block_of_its_own_reads_with_the_next_line() -> None:
+    found = dates('<div><h5 class="title-inline">Datum:</h5>03.02.2022</div>'
+                  '<div><label>Letzte Änderung:</label><div>14.03.2022 um 09:25</div></div>',
+                  lang="de")
+    assert found == (D(2022, 2, 3), D(2022, 3, 14))

@@ -179,6 +179,7 @@ def url_date(url: str | None, today: date) -> date | None:
 def canonical_url(doc: HtmlElement) -> str | None:
     """The page's own address as it declares it (a feed or a mirror serves it elsewhere)."""
     for el in doc.iter("link"):
-        if "canonical" in (el.get("rel") or "").lower().split():
-            return el.get("href")
+        href = el.get("href")
+        if isinstance(href, str) and "canonical" in (el.get("rel") or "").lower().split():
+            return href
     return None

@@ -36,6 +36,8 @@ _BLOCK_TAGS = {"p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3",
                "pre", "fieldset", "center"}
 _HOLDS_MAIN = "boolean(.//main | .//*[@role='main'])"
 MAX_LINE = 160  # a labelled date line is short; a long paragraph quoting "publié le" is body
+_LABEL_ALONE = 40  # "Date de dernière mise à jour :" and the like
+_DIGIT = re.compile(r"\d")
 
 
 @lru_cache(maxsize=4096)
@@ -80,6 +82,18 @@ class Zones:
         self._zone = "content"
         self._walk(root, "content", False)
         self._flush()
+        self._join_labels()
+
+    def _join_labels(self) -> None:
+        """A label in a block of its own ("<dt>Letzte Änderung:</dt><dd>14.01.2022</dd>",
+        "<h5>Datum:</h5>03.02.2022") is read with the line after it, as one more line."""
+        joined = []
+        for (order, zone, text), (_, next_zone, after) in zip(self.lines, self.lines[1:]):
+            if (zone == next_zone and len(text) <= _LABEL_ALONE and text[-1] in ":：" and
+                    not _DIGIT.search(text)):
+                joined.append((order, zone, f"{text} {after}"))
+        if joined:
+            self.lines = sorted(self.lines + joined, key=lambda line: line[0])
 
     def _flush(self) -> None:
         text = " ".join("".join(self._buffer).split())
