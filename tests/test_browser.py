@@ -81,16 +81,14 @@ def test_a_researcher_searches_opens_the_page_sees_its_sections_and_downloads_cs
     about.click()
     assert page.locator("dl.column-descriptions").is_visible()
 
-    rows.first.locator("td a").first.click()  # the row's own page
-    page.wait_for_load_state()
+    rows.first.locator("td.col-title a").click()  # the title opens the archived page view
+    page.wait_for_url("**/-/page?url=**")
     body = page.inner_text("body")
     assert FR in body and SEED_TITLE in body
-    assert "Direction coop. internationale" in body and "L’ambassade" in body
-
-    page.locator("li", has_text="from page_url in sections").get_by_role("link").click()
-    page.wait_for_load_state()
-    body = page.inner_text("body")
-    assert "LA COOPERATION TECHNIQUE" in body and "LA COOPERATION OPERATIONNELLE" in body
+    assert page.locator("nav.trail li").all_inner_texts() == [
+        "Accueil", "L’ambassade", "Direction coop. internationale"]
+    headings = page.locator("article h2").all_inner_texts()
+    assert headings == ["LA COOPERATION TECHNIQUE", "LA COOPERATION OPERATIONNELLE"]
 
     page.goto(site + "/archive/pages?_search=securite")
     with page.expect_download() as info:
@@ -115,3 +113,129 @@ def test_a_hostile_title_shows_as_text_and_fires_no_dialog(site: str, page: Any)
     assert "<script>alert(1)</script>" in page.inner_text("body")
     page.wait_for_timeout(300)  # a dialog would fire at once; give it a moment
     assert page.dialogs == []
+
+
+# --- the reader's pages, on a crawled archive with a hostile capture ---------------------
+
+SHOTS = Path(__file__).resolve().parent / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def reader_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, Any, int]]:
+    """The sample site crawled twice, plus a hostile page whose live site counts requests."""
+    from ui_archive import LiveSite, add_hostile_capture, crawl_two_editions
+
+    path = tmp_path_factory.mktemp("reader-browser") / "archive.db"
+    sample = crawl_two_editions(path)
+    with LiveSite() as live:
+        capture_id = add_hostile_capture(path, live.url)
+        with served_archive(path) as base:
+            yield base, sample, live, capture_id
+
+
+def shot(page: Any, name: str) -> Path:
+    SHOTS.mkdir(exist_ok=True)
+    target = SHOTS / f"{name}.png"
+    page.screenshot(path=str(target), full_page=True)
+    assert target.stat().st_size > 5000  # a rendered page, not a blank one
+    return target
+
+
+@pytest.mark.parametrize(("name", "path", "lang", "direction", "title"), [
+    ("page-fr", "/Le-Service-de-Securite-Interieure", "fr", "ltr",
+     "Le Service de Securité Intérieure"),
+    ("page-ar", ("/%D8%AC%D9%87%D8%A7%D8%B2-%D8%A7%D9%84%D8%A3%D9%85%D9%86-%D8%A7%D9%84%D8%AF"
+                 "%D8%A7%D8%AE%D9%84%D9%8A-4212"), "ar", "rtl", "جهاز الأمن الداخلي"),
+    ("page-zh", "/Service-de-securite-interieure-zh-4222", "zh", "ltr", "内部安全服务处"),
+])
+def test_a_page_view_reads_in_its_language_and_direction(
+    reader_site: tuple[str, str, Any, int], page: Any, name: str, path: str, lang: str,
+    direction: str, title: str
+) -> None:
+    base, sample, _, _ = reader_site
+    page.goto(f"{base}/-/page?url={sample}{path}")
+    article = page.locator("article")
+    assert article.get_attribute("lang") == lang
+    assert article.evaluate("e => getComputedStyle(e).direction") == direction
+    assert page.locator("article h1").inner_text() == title
+    assert page.locator("nav.trail li").count() >= 2
+    # The title is the largest text, and the trail is above it.
+    assert page.locator("nav.trail").bounding_box()["y"] < page.locator(
+        "article h1").bounding_box()["y"]
+    shot(page, name)
+    # A translation opens its archived page view, not the live site.
+    link = page.locator("ul.translations a").first
+    link.click()
+    page.wait_for_load_state()
+    assert "/-/page?url=" in page.url and page.locator("article h1").count() == 1
+    assert page.dialogs == []
+
+
+def test_a_diff_marks_what_changed_inline_and_side_by_side(
+    reader_site: tuple[str, str, Any, int], page: Any
+) -> None:
+    base, sample, _, _ = reader_site
+    page.goto(f"{base}/-/page?url={sample}/Horaires-d-ouverture-de-la-section-consulaire-12")
+    page.get_by_role("link", name="what changed").click()
+    page.wait_for_url("**/-/diff?**")
+    assert page.locator("section.changed del").count() >= 1
+    assert page.locator("section.changed ins").count() >= 1
+    deleted = page.locator("section.changed del").first
+    assert "line-through" in deleted.evaluate("e => getComputedStyle(e).textDecorationLine")
+    shot(page, "diff-inline")
+    page.check("input[name=view]")
+    page.check("input[name=only]")
+    page.get_by_role("button", name="Compare").click()
+    page.wait_for_url("**view=sides**")
+    old, new = page.locator(".sides .old"), page.locator(".sides .new")
+    assert old.locator("del").count() >= 1 and old.locator("ins").count() == 0
+    assert new.locator("ins").count() >= 1 and new.locator("del").count() == 0
+    assert old.bounding_box()["x"] < new.bounding_box()["x"]  # really side by side
+    shot(page, "diff-sides")
+
+
+def test_a_captured_page_is_shown_but_its_scripts_never_run_and_nothing_reaches_the_live_site(
+    reader_site: tuple[str, str, Any, int], page: Any
+) -> None:
+    base, _, live, capture_id = reader_site
+    page.goto(f"{base}/-/capture/{capture_id}")
+    frame_element = page.locator("iframe.as-fetched")
+    frame_element.wait_for()
+    frame = frame_element.content_frame
+    frame.locator("h1").wait_for()
+    assert frame.locator("h1").inner_text() == "Une page piégée"
+    page.wait_for_timeout(500)  # time for a script, an image or a fetch to act
+    assert page.title().startswith("Capture")
+    assert page.evaluate("localStorage.getItem('pwned')") is None
+    assert frame.locator("body").get_attribute("data-pwned") is None
+    assert live.requests == []
+    shot(page, "capture")
+    # Opened on its own, the framed document is still sandboxed by its CSP.
+    page.goto(f"{base}/-/capture/{capture_id}/frame")
+    page.wait_for_timeout(500)
+    assert page.title() == "Une page piégée"
+    assert page.locator("body").get_attribute("data-pwned") is None
+    assert live.requests == []
+    assert page.dialogs == []
+
+
+def test_the_home_page_invites_a_search_that_marks_its_hits(
+    reader_site: tuple[str, str, Any, int], page: Any
+) -> None:
+    base, _, live, _ = reader_site
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(base + "/")
+    assert page.locator("svg.per-month rect").count() > 5
+    assert page.locator("div.summary").is_visible()
+    shot(page, "home")
+    assert all(url.startswith(base) for url in requests), requests  # nothing leaves
+    page.fill("input[name=q]", "securite")
+    page.press("input[name=q]", "Enter")
+    page.wait_for_url("**/search?q=securite**")
+    assert page.locator("td.col-snippet mark").count() >= 1
+    assert "«" not in page.locator("table.rows-and-columns").inner_text()
+    page.locator("td.col-title a").first.click()
+    page.wait_for_url("**/-/page?url=**")
+    assert page.locator("article h1").count() == 1
+    assert live.requests == []

@@ -6,6 +6,8 @@ Shared by test_ui_*.py and test_browser.py. Everything is served on 127.0.0.1 on
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,13 +15,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Self
 
-from click.testing import CliRunner
 from sqlite_utils import Database
 
 from archive import store
 from archive.schema import ensure_schema
 from scraper import extract_page
-from scraper.cli import cli
 from scraper.models import Capture
 from scraper.sample_site import serve_sample_site
 
@@ -34,8 +34,13 @@ HOSTILE_URL = "https://hostile.example.org/Une-page-piegee-1"
 
 
 def _crawl(url: str, db: Path) -> None:
-    result = CliRunner().invoke(cli, ["crawl", url, "--db", str(db), "--delay", "0", "--quiet"])
-    assert result.exit_code == 0, result.output
+    # The real command in its own process: the browser tests' playwright holds an event loop
+    # in this one, where the crawl's asyncio.run could not start.
+    result = subprocess.run(
+        [sys.executable, "-c", "from scraper.cli import cli; cli()", "crawl", url,
+         "--db", str(db), "--delay", "0", "--quiet"],
+        capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, (result.stdout, result.stderr)
 
 
 def crawl_two_editions(db: Path) -> str:
