@@ -334,3 +334,12 @@ def test_sections_can_be_filtered_by_their_pages_site_and_language(archive: Arch
 def test_a_hostile_page_is_text_in_every_view(archive: Archive) -> None:
     page = archive.client.get("/-/page", params={"url": HOSTILE_URL}).text
     assert "<script" not in page.split("</header>", 1)[1].split("<footer", 1)[0]
+
+
+def test_the_row_pages_of_pages_and_captures_lead_to_the_readers_views(archive: Archive) -> None:
+    from datasette.utils import tilde_encode
+
+    row = archive.client.get("/DB/pages/" + tilde_encode(archive.base + SEED_PATH)).text
+    assert f'href="{page_href(archive.base + SEED_PATH)}"' in row
+    capture = archive.client.get(f"/DB/captures/{archive.hostile_id}").text
+    assert f'href="/-/capture/{archive.hostile_id}"' in capture

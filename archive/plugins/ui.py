@@ -43,6 +43,12 @@ def extra_body_script(template: str, **kwargs: Any) -> str | None:
 
 
 @hookimpl
+def extra_template_vars(template: str) -> dict[str, Any] | None:
+    # The row page of `pages` links to the reader's view with the reader's own addresses.
+    return {"links": links} if template == "row.html" else None
+
+
+@hookimpl
 def extra_css_urls() -> list[str]:
     return ["/archive-static/archive.css"]
 
