@@ -248,3 +248,42 @@ def test_datasette_facets_captures_and_versions_on_their_source(crawled):
     crawled_captures = db.execute("SELECT count(*) FROM captures WHERE source = 'crawl'").fetchone()[0]
     assert asyncio.run(facets("captures")) == {"crawl": crawled_captures, "wayback": 3}
     assert asyncio.run(facets("page_versions"))["wayback"] == 3
+
+
+def _sites_file(folder: Path, name: str, host: str) -> Path:
+    path = folder / "sites.yml"
+    path.write_text(f"sites:\n  - name: '{name}'\n    hosts: ['{host}']\n", encoding="utf-8")
+    return path
+
+
+def test_a_site_of_the_sites_file_is_asked_for_page_by_page(crawled):
+    home, path = crawled
+    host = home.split("/")[2]
+    sites = _sites_file(path.parent, host, host)
+    with serve_wayback(FakeWayback(history(home))) as srv:
+        result = CliRunner().invoke(cli, ["backfill", "--sites", str(sites), "--site", host,
+                                          "--db", str(path), "--cdx", srv.cdx_url, "--delay", "0"])
+        queries = [p for _, p in srv.requests if p.startswith("/cdx/")]
+    assert result.exit_code == 0, result.output
+    assert "stored 3 changed" in result.output.splitlines()[-1]
+    known = sqlite_utils.Database(path).execute("SELECT count(*) FROM pages").fetchone()[0]
+    assert len(queries) == known and all("matchType=exact" in q for q in queries)
+
+
+def test_a_site_the_archive_has_no_page_of_is_asked_for_by_prefix(tmp_path):
+    host = "ml.ambafrance.org"
+    pages = {f"http://{host}/": [Snapshot("20100101000000", page("2010"))],
+             f"http://{host}/Visas-12": [Snapshot("20110101000000", page("2011", "Visas"))]}
+    sites = _sites_file(tmp_path, "ml", host)
+    path = tmp_path / "empty.db"
+    with serve_wayback(FakeWayback(pages)) as srv:
+        result = CliRunner().invoke(cli, ["backfill", "--sites", str(sites), "--site", "ml",
+                                          "--db", str(path), "--cdx", srv.cdx_url, "--delay", "0",
+                                          "--quiet"])
+        queries = [p for _, p in srv.requests if p.startswith("/cdx/")]
+    assert result.exit_code == 0, result.output
+    assert len(queries) == 1 and "matchType=prefix" in queries[0]
+    db = sqlite_utils.Database(path)
+    assert db.execute("SELECT url, site FROM pages ORDER BY url").fetchall() == [
+        (f"http://{host}/", "ml"), (f"http://{host}/Visas-12", "ml")]
+    assert db.execute("SELECT name FROM sites").fetchall() == [("ml",)]

@@ -50,7 +50,9 @@ class FakeWayback:
     def rows(self, url: str, match_type: str) -> list[list[str]]:
         out = [["urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "length"]]
         for original, snaps in sorted(self.snapshots.items()):
-            hit = original.startswith(url) if match_type == "prefix" else original == url
+            # As the Wayback Machine matches (on SURTs): whatever the scheme, or none given.
+            key, wanted = _bare(original), _bare(url)
+            hit = key.startswith(wanted) if match_type == "prefix" else key == wanted
             if hit:
                 out += [["k", s.timestamp, original, s.mime, s.status, s.digest, str(len(s.body))]
                         for s in snaps]
@@ -58,6 +60,10 @@ class FakeWayback:
 
     def find(self, stamp: str, url: str) -> Snapshot | None:
         return next((s for s in self.snapshots.get(url, []) if s.timestamp == stamp), None)
+
+
+def _bare(url: str) -> str:
+    return url.split("://", 1)[-1]
 
 
 def _handler(archive: FakeWayback) -> type[BaseHTTPRequestHandler]:
