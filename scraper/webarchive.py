@@ -1,12 +1,14 @@
 """Captures out to and in from the web-archiving world, from Python (the CLI is a thin layer).
 
     from archive import open_archive
-    from scraper.webarchive import backfill, export_warc, import_warcs
+    from scraper.backfill import BackfillOptions
+    from scraper.webarchive import backfill, export_warc, import_warcs, site_of_url
 
     with open_archive("archive.db", lock=True) as archive:
         print(export_warc(archive, Path("ml.warc.gz"), site="ml", wacz=True).summary())
         print(import_warcs(archive, [Path("heritrix.warc.gz")]).summary())
-        print(backfill(archive, site, from_year=2010, every="year").summary())
+        site = site_of_url(archive, "https://ml.ambafrance.org/")
+        print(backfill(archive, site, options=BackfillOptions(from_year=2010)).summary())
 
 Errors are named: `archive.warc.ExportError`, `archive.warc_import.WarcError` (a file that is
 not WARC), `scraper.cdx.ServiceUnavailable` (the web archive cannot be used now).
