@@ -31,9 +31,10 @@ def save_foreign_capture(
     'document', 'gone', 'redirect' or 'failed' otherwise — or None when the archive already
     holds this capture (same URL, date and body). Never commits.
     """
+    # A crawled capture that was redirected is filed (and exported) under where it ended.
     if db.conn.execute(
-        "SELECT 1 FROM captures WHERE url = ? AND fetched_at = ? AND sha256 IS ?",
-        (capture.url, capture.fetched_at, capture.sha256),
+        "SELECT 1 FROM captures WHERE fetched_at = ? AND sha256 IS ? AND (url = ? OR final_url = ?)",
+        (capture.fetched_at, capture.sha256, capture.url, capture.url),
     ).fetchone():
         return None
     body = capture.body

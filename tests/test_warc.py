@@ -5,6 +5,7 @@ archive that must hold the same pages, versions and bodies."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -245,3 +246,15 @@ def test_a_wacz_imports_like_the_warc_inside_it(crawled, exported, tmp_path):
     for table in ("pages", "page_versions", "bodies"):
         assert db.execute(SAME[table]).fetchall() == before.execute(SAME[table]).fetchall(), table
     assert db.execute("SELECT DISTINCT source FROM captures").fetchall() == [("warc:packed.wacz",)]
+
+
+def test_an_export_imported_into_its_own_archive_adds_nothing(crawled, exported, tmp_path):
+    _, db_path = crawled
+    _, path = exported
+    copy = tmp_path / "same.db"
+    shutil.copy(db_path, copy)
+    db = _open(copy)
+    before = {t: db[t].count for t in ("captures", "bodies", "page_versions")}
+    result = import_warcs(db, [path], EXTRACT, archive_sites(db))
+    assert result.captures == 0 and result.duplicates > 50  # redirected fetches included
+    assert {t: db[t].count for t in before} == before
