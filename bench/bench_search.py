@@ -30,8 +30,8 @@ import yaml
 from sqlite_utils import Database
 
 from archive import store
+from archive.publish import PLUGINS
 from archive.schema import ensure_schema
-from archive.search import fts_query, snippet
 from scraper.models import Capture, Page, Section
 
 WORDS = {
@@ -153,8 +153,10 @@ def main() -> None:
 
 def report(db: Database, n: int, runs: int, raw: int, db_bytes: int) -> None:
     conn = db.conn
-    conn.create_function("fts_query", 1, fts_query)
-    conn.create_function("search_snippet", 2, snippet)
+    for plugin in PLUGINS:  # the SQL functions Datasette's connections get from our plugins
+        prepare = getattr(plugin, "prepare_connection", None)
+        if prepare is not None:
+            prepare(conn, "bench", None)
     metadata = yaml.safe_load((Path(__file__).resolve().parents[1] / "archive" /
                                "metadata.yml").read_text(encoding="utf-8"))
     search_sql = metadata["databases"]["archive"]["queries"]["search"]["sql"]

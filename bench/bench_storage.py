@@ -31,9 +31,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlite_utils import Database
 
 from archive import store
-from archive.publish import load_metadata, make_datasette
+from archive.publish import PLUGINS, load_metadata, make_datasette
 from archive.schema import ensure_schema
-from archive.search import fts_query, normalise, snippet
+from archive.search import normalise
 from bench.bench_search import BOILERPLATE, table_sizes
 from scraper.models import Capture, Page, Section
 from scraper.sample_site import synthetic
@@ -193,13 +193,20 @@ def timed_pair(before: Callable[[], object], after: Callable[[], object], runs: 
     return statistics.median(times[0]), statistics.median(times[1])
 
 
+def prepare_like_datasette(conn: sqlite3.Connection) -> None:
+    """The SQL functions our plugins give Datasette's connections (the search query uses them)."""
+    for plugin in PLUGINS:
+        prepare = getattr(plugin, "prepare_connection", None)
+        if prepare is not None:
+            prepare(conn, "bench", None)
+
+
 class Reader:
     """One archive's searches and Datasette pages, as the bench times them."""
 
     def __init__(self, path: Path) -> None:
         self.conn = sqlite3.connect(path)
-        self.conn.create_function("fts_query", 1, fts_query)
-        self.conn.create_function("search_snippet", 2, snippet)
+        prepare_like_datasette(self.conn)
         self.sql = load_metadata("bench")["databases"]["bench"]["queries"]["search"]["sql"]
         self.ds = make_datasette(path)
         self.name = path.stem
@@ -253,7 +260,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--template", action="store_true",
                         help="give each page the weight of a real SPIP page's template")
-    parser.add_argument("--keep", type=Path, help="keep both databases in this directory")
+    parser.add_argument("--keep", type=Path,
+                        help="keep both databases in this directory (given again: reuse them)")
     args = parser.parse_args()
     if args.pages < 1 or args.runs < 1:
         parser.error("--pages and --runs must be at least 1")
@@ -264,13 +272,18 @@ def main() -> None:
         paths = {}
         for label, build in (("before", build_before), ("after", build_after)):
             path = paths[label] = folder / f"{label}.db"
-            if path.exists():
-                parser.error(f"{path} exists; give a new folder")
-            start = time.perf_counter()
-            db = Database(path)
-            raw = build(db, args.pages, args.template)
-            db.close()
-            built = time.perf_counter() - start
+            built_file = folder / f"{label}.json"
+            if path.exists() and built_file.exists():  # --keep DIR again: measure, not rebuild
+                raw, built = json.loads(built_file.read_text())
+            else:
+                if path.exists():
+                    parser.error(f"{path} exists; give a new folder")
+                start = time.perf_counter()
+                db = Database(path)
+                raw = build(db, args.pages, args.template)
+                db.close()
+                built = time.perf_counter() - start
+                built_file.write_text(json.dumps([raw, built]))
             total, tables = sizes(path)
             results[label] = (raw, total, tables, built)
         report(args.pages, results, latencies(paths, args.runs))
