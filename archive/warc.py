@@ -1,8 +1,8 @@
 """`export-warc`: the archive's captures out as WARC/1.1 (and WACZ), for the web-archiving world.
 
-One `warcinfo` record, then per capture that brought an answer a `request` and a `response`
-record, or a `revisit` (profile identical-payload-digest) when its body repeats one written
-earlier in the file. warcio's writer computes the block and payload digests. What the archive
+One `warcinfo` record, then per capture that brought an answer a `request` record and a
+`response` record, or a `revisit` (profile identical-payload-digest) when its body repeats one
+written earlier in the file. warcio's writer computes the block and payload digests. What the archive
 does not keep is rebuilt and said so in the warcinfo record: the status line's reason phrase
 and HTTP version, the request (method GET, the User-Agent), and the header list (stored as a
 JSON object: names lower-case, repeated headers joined by ", "). Bodies are kept decoded, so a
@@ -112,7 +112,7 @@ def _write_capture(
         record = writer.create_revisit_record(
             row.url, digest, uri, date, http_headers=http_headers, warc_headers_dict=warc_headers
         )
-        writer.write_record(record)
+        writer.write_request_response_pair(_request(writer, row), record)  # a fetch, as Heritrix
         result.revisits += 1
     else:
         body = capture_body(db, row.sha256)
