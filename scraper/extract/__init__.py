@@ -115,7 +115,7 @@ def extract_page(
         published=published,
         modified=modified,
         language=language,
-        translations=_guard(lambda: translations(doc, base, language, url), {}),
+        translations=_guard(lambda: translations(doc, base, language, url, m.versions), {}),
         links=_guard(lambda: links_of(doc, base), []),
         extractor=name,
         language_declared=declared,

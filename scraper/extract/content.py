@@ -14,6 +14,7 @@ from functools import lru_cache
 from lxml import etree
 
 from .dom import HEADINGS, NON_TEXT, HtmlElement, tokens
+from .furniture import VERSION_LABELS
 
 # Class or id words that never wrap an article: drop these subtrees wherever they are.
 STRONG = re.compile(
@@ -58,6 +59,8 @@ class Measures:
     skip: set[HtmlElement] = field(default_factory=set)
     # Skipped for a weak word or the header tag only: inside the article, its own part.
     soft: set[HtmlElement] = field(default_factory=set)
+    # Elements holding an "Also available in" label, over the article's translations.
+    versions: list[HtmlElement] = field(default_factory=list)
 
 
 # Labels of page furniture that templates print as plain text, with no class to name them:
@@ -76,17 +79,15 @@ _SHARE_LABELS = frozenset({
     "分享", "共有", "공유", "paylaş", "اشتراک گذاری",
 })
 # The line of links to the article's other language versions (read by `language`).
-_VERSION_LABELS = frozenset({
-    "all the versions of this article", "toutes les versions de cet article",
-    "todas las versiones de este artículo", "other languages", "autres langues",
-    "en d'autres langues", "en d’autres langues",
-})
+_VERSION_LABELS = frozenset(VERSION_LABELS)
 _LABEL_MAX = max(len(x) for x in _SKIP_LABELS | _SHARE_LABELS | _VERSION_LABELS) + 4
 
 
 def _label_kind(text: str) -> str | None:
     key = " ".join(text.casefold().split()).rstrip(" :：[")
-    if key in _SKIP_LABELS or key in _VERSION_LABELS:
+    if key in _VERSION_LABELS:
+        return "versions"
+    if key in _SKIP_LABELS:
         return "skip"
     return "share" if key in _SHARE_LABELS else None
 
@@ -94,6 +95,8 @@ def _label_kind(text: str) -> str | None:
 def _label_boxes(labels: list[tuple[HtmlElement, str, int]], m: Measures) -> None:
     """Skip a furniture label, and its box when the box holds nothing but it and links."""
     for host, kind, length in labels:
+        if kind == "versions":
+            m.versions.append(host)
         box = host
         parent = host.getparent()
         if parent is not None and parent.tag not in ("body", "html", "main", "article"):

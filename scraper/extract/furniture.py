@@ -12,6 +12,29 @@ import re
 
 MAX_LINE = 100
 
+# Labels over the links to an article's other language versions, in the languages we read:
+# never body text, and the links under them are the article's translations.
+VERSION_LABELS = (
+    "all the versions of this article", "toutes les versions de cet article",
+    "todas las versiones de este artículo", "other languages", "autres langues",
+    "en d'autres langues", "en d’autres langues", "also available in",
+    "this article is also available in", "this page is also available in", "available in",
+    "read this article in", "disponible en", "disponible aussi en", "aussi disponible en",
+    "cet article est aussi disponible en", "cet article est également disponible en",
+    "cette page est aussi disponible en", "également disponible en", "lire en",
+    "también disponible en", "disponible también en", "este artículo también está disponible en",
+    "otros idiomas", "auch verfügbar in", "auch verfügbar auf", "dieser artikel ist auch verfügbar in",
+    "andere sprachen", "disponibile anche in", "disponibile in", "altre lingue",
+    "também disponível em", "disponível em", "outras línguas", "outros idiomas",
+    "ook beschikbaar in", "andere talen", "dostępne również w", "inne języki",
+    "diğer diller", "bu makale şu dillerde de mevcut", "также доступно на", "доступно на",
+    "другие языки", "також доступно", "інші мови", "متوفر باللغة", "متوفر أيضا باللغة",
+    "متوفر أيضاً باللغة", "متوفر باللغات", "هذا المقال متوفر باللغة", "لغات أخرى",
+    "این مطلب به زبان", "زبان‌های دیگر", "dostupno i na", "drugi jezici", "más nyelveken",
+    "זמין גם ב", "שפות נוספות", "các ngôn ngữ khác", "其他语言", "其他語言", "他の言語",
+    "다른 언어",
+)
+
 _LABELLED = re.compile(
     r"^(?:tags?|tagged(?: with)?|schlagw[öo]rter|stichw[öo]rter|kategorien?|categor(?:y|ies)|"
     r"cat[ée]gories?|etiquetas|mots-cl[ée]s|themen|"

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from urllib.parse import urldefrag, urljoin
-
-from lxml import etree
 
 from .dom import HtmlElement, text_of, tokens
 from .lang_names import code_of_name
@@ -13,12 +12,6 @@ from .meta import meta_content
 
 _CODE = re.compile(r"^\s*([a-zA-Z]{2,3})(?:[-_][a-zA-Z0-9]+)*\s*$")
 _MARKER = re.compile(r"^\[?\s*([a-z]{2,3})(?:[-_][a-zA-Z]{2,4})?\s*\]?$")
-# "All the versions of this article" / "Toutes les versions de cet article".
-_VERSIONS = re.compile(
-    r"versions? (?:of this article|de cet article)|versiones de este art[ií]culo|autres langues|"
-    r"other languages",
-    re.IGNORECASE,
-)
 _MENU_CLASS = re.compile(r"menu-lang|lang-menu|language-menu|langues|languages|lang-switch|selecteur", re.IGNORECASE)
 
 
@@ -44,9 +37,14 @@ def declared_language(doc: HtmlElement, content_language: str | None = None) -> 
     return None
 
 
+# py3langid's time grows with the text; its verdict on a page is settled within its first
+# thousand characters (the same on all 479 publicpages bodies as with 3,000).
+_SAMPLE = 1000
+
+
 def detect_language(text: str) -> str | None:
     """py3langid's reading of the body; None when there is too little text to judge."""
-    sample = text[:3000]
+    sample = text[:_SAMPLE]
     letters = 0
     for ch in sample:  # stops at the 20th letter: the usual page has them in its first words
         letters += ch.isalpha()
@@ -67,8 +65,16 @@ def _absolute(base: str, href: str | None) -> str | None:
     return url if url.startswith(("http://", "https://")) else None
 
 
-def translations(doc: HtmlElement, base: str, own_language: str | None, own_url: str) -> dict[str, str]:
-    """language -> URL of this article in that language (not a site-wide language menu)."""
+def translations(
+    doc: HtmlElement, base: str, own_language: str | None, own_url: str,
+    labels: Iterable[HtmlElement] = (),
+) -> dict[str, str]:
+    """language -> URL of this article in that language (not a site-wide language menu).
+
+    `labels` are the elements holding an "Also available in" / "Toutes les versions de cet
+    article" label (`content.measure` finds them on its walk): the links of the box around
+    each are the article's other versions.
+    """
     found: dict[str, str] = {}
 
     def add(lang: str | None, href: str | None) -> None:
@@ -86,47 +92,27 @@ def translations(doc: HtmlElement, base: str, own_language: str | None, own_url:
         cls = (a.get("class") or "").lower().split()
         if "tradlang" in cls or "alternate" in (a.get("rel") or "").lower().split():
             add(a.get("hreflang") or a.get("lang") or _code_of_text(text_of(a)), a.get("href"))
-    hosts = _version_hosts(doc)
-    for el in doc.iter("p", "div", "ul", "span", "nav") if hosts else ():
-        if el not in hosts or _MENU_CLASS.search(tokens(el)):
+    for label in labels:
+        if _MENU_CLASS.search(tokens(label)):
             continue
-        own = (el.text or "") + " " + " ".join(
-            (c.text or "") for c in el if isinstance(c.tag, str) and c.tag not in ("a",)
-        )
-        if _VERSIONS.search(own):
-            # "All the versions of this article: [عربي] [English] [Español] [français]":
-            # an explicit hreflang or lang first, else the link's text names the language.
-            for a in el.iter("a"):
-                add(a.get("hreflang") or a.get("lang") or _code_of_text(text_of(a)), a.get("href"))
+        # "All the versions of this article: [عربي] [English] [Español] [français]": an
+        # explicit hreflang or lang first, else the link's text names the language.
+        for a in _links_beside(label):
+            add(a.get("hreflang") or a.get("lang") or _code_of_text(text_of(a)), a.get("href"))
     return found
 
 
-# Text nodes that may hold a "versions of this article" phrase: an XPath scan in C spares a
-# Python look at every block of every page. Stems without their first letter catch
-# "version", "Version", "langues", "Langues"; upper-case forms are looked for too.
-_VERSION_TEXTS = etree.XPath("//text()[" + " or ".join(
-    f"contains(., '{stem}')" for stem in ("ersion", "ERSION", "angu", "ANGU")
-) + "]")
-
-
-_ALL_TEXT = etree.XPath("string(/)")
-# Each word of a phrase sits whole in one text node, so a page without one of these stems
-# anywhere in its text has no phrase at all; most pages are ruled out by this one search.
-_STEMS = re.compile(r"version|langu", re.IGNORECASE)
-
-
-def _version_hosts(doc: HtmlElement) -> set[HtmlElement]:
-    """Elements whose own text, or a child's text, may say "versions of this article"."""
-    hosts: set[HtmlElement] = set()
-    if not _STEMS.search(str(_ALL_TEXT(doc))):
-        return hosts
-    for node in _VERSION_TEXTS(doc):
-        parent = node.getparent() if node.is_text else None
-        if parent is not None:
-            hosts.add(parent)
-            if parent.tag != "a" and parent.getparent() is not None:
-                hosts.add(parent.getparent())
-    return hosts
+def _links_beside(label: HtmlElement) -> list[HtmlElement]:
+    """The links of the smallest box around a label that holds any, two levels up at most."""
+    box: HtmlElement | None = label
+    for _ in range(3):
+        if box is None:
+            break
+        links = [a for a in box.iter("a") if a is not label]
+        if links:
+            return links
+        box = box.getparent()
+    return []
 
 
 def _code_of_text(text: str) -> str | None:
