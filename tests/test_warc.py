@@ -186,10 +186,18 @@ def test_pywb_replays_an_exported_page_byte_for_byte(crawled, exported, tmp_path
     row = db.execute("SELECT fetched_at, sha256 FROM captures WHERE url = ? AND status = 200 "
                      "ORDER BY fetched_at LIMIT 1", (url + "/",)).fetchone()
     stamp = "".join(ch for ch in row[0] if ch.isdigit())
+    revisit = next(r["headers"] for r in _records(path)
+                   if r["type"] == "revisit" and r["status"] == "200")
+    revisit_stamp = "".join(ch for ch in revisit["WARC-Date"] if ch.isdigit())
+    original = next(r["body"] for r in _records(path) if r["type"] == "response"
+                    and r["headers"]["WARC-Payload-Digest"] == revisit["WARC-Payload-Digest"])
     with serve_pywb([path], tmp_path) as base:
         answer = httpx.get(f"{base}{stamp}id_/{url}/", timeout=30)
+        again = httpx.get(f"{base}{revisit_stamp}id_/{revisit['WARC-Target-URI']}", timeout=30)
     assert answer.status_code == 200
     assert answer.content == capture_body(db, row[1])
+    # A revisit replays the body of the response it refers to.
+    assert again.status_code == 200 and again.content == original
 
 
 # --- import -----------------------------------------------------------------------------
