@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 from sqlite_utils import Database
 
 from archive import store
+from archive.publish import make_datasette
 from archive.schema import ensure_schema
 from scraper.models import Capture, Page, Section
 
@@ -126,3 +128,27 @@ def test_a_section_the_page_text_does_not_hold_keeps_its_own_text(db: Database) 
     assert kept.fetchall() == [(1, 10, None), (2, None, "ailleurs"), (3, 16, None)]
     assert db.execute("SELECT text FROM sections ORDER BY position").fetchall() == [
         ("résumé",), ("ailleurs",), ("",)]
+
+
+def test_datasette_searches_facets_and_exports_the_views_as_it_did_the_tables(
+    db: Database, tmp_path: Path,
+) -> None:
+    save(db, "prudence", MAR)
+    save(db, "vigilance", JUL, source="wayback")
+    db.close()
+    ds = make_datasette(tmp_path / "archive.db")
+
+    def get(path: str) -> Any:
+        response = asyncio.run(ds.client.get(path))
+        assert response.status_code == 200, path
+        return response
+
+    found = get("/archive/sections.json?_search=vigilance&_shape=array").json()
+    assert {r["heading"] for r in found} == {None, "LA SÉCURITÉ"}
+    versions = get(f"/archive/page_versions.json?url={URL}&_sort=version&_shape=array").json()
+    assert [(v["version"], v["text"]) for v in versions] == [
+        (1, page("prudence").text), (2, page("vigilance").text)]
+    facets = get("/archive/page_versions.json?_facet=source").json()["facet_results"]
+    assert {f["value"] for f in facets["source"]["results"]} == {"crawl", "wayback"}
+    csv = get("/archive/page_versions.csv?_sort=version").text
+    assert "Niveau « prudence »" in csv and "Niveau « vigilance »" in csv
