@@ -151,3 +151,22 @@ def test_a_label_in_a_block_of_its_own_reads_with_the_next_line() -> None:
                   '<div><label>Letzte Änderung:</label><div>14.03.2022 um 09:25</div></div>',
                   lang="de")
     assert found == (D(2022, 2, 3), D(2022, 3, 14))
+
+
+@pytest.mark.parametrize(("line", "day"), [
+    ("1. Februar 2022 , Daniel Dillenburg", D(2022, 2, 1)),
+    ("02.02.2022 10:16 Uhr - 1. Bundesliga - Pressemitteilung", D(2022, 2, 2)),
+])
+def test_a_short_line_that_opens_with_a_date_and_an_author_or_time_is_a_byline(
+        line: str, day: date) -> None:
+    # The first byline in the page's order dates it, before the dated box further down.
+    later = '<div class="event-date">Termin: 3. Januar 2023</div>'
+    assert dates(f"<p>{line}</p><p>Text.</p>{later}", lang="de") == (day, None)
+
+
+def test_a_utility_class_that_names_a_colour_is_no_sidebar() -> None:
+    found = dates('<p class="tw-text-grey-secondary-text lg:tw-font-semibold"><br>'
+                  "1. Februar 2022, Daniel Dillenburg</p>", lang="de")
+    assert found == (D(2022, 2, 1), None)
+    assert dates('<div class="secondary"><p>1. Februar 2022, D. D.</p></div>', lang="de") == (
+        None, None)

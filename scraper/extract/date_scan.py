@@ -185,8 +185,8 @@ def _from_match(kind: str, m: re.Match[str], language: str | None) -> date | Non
     return make_date(y, b, a)
 
 
-def scan_dates(text: str, language: str | None = None) -> Iterator[tuple[int, date]]:
-    """Every date expression in already `fold`ed text, as (position, date), in text order."""
+def date_spans(text: str, language: str | None = None) -> Iterator[tuple[int, int, date]]:
+    """Every date expression in already `fold`ed text, as (start, end, date), in text order."""
     found: list[tuple[int, int, date]] = []
     for kind, pattern in _PATTERNS.items():
         for m in pattern.finditer(text):
@@ -197,7 +197,13 @@ def scan_dates(text: str, language: str | None = None) -> Iterator[tuple[int, da
     for start, neg_len, d in sorted(found):
         if start >= taken_until:  # overlapping readings: the earliest, then the longest, wins
             taken_until = start - neg_len
-            yield start, d
+            yield start, taken_until, d
+
+
+def scan_dates(text: str, language: str | None = None) -> Iterator[tuple[int, date]]:
+    """Every date expression in already `fold`ed text, as (position, date), in text order."""
+    for start, _, d in date_spans(text, language):
+        yield start, d
 
 
 @lru_cache(maxsize=4096)

@@ -40,11 +40,18 @@ _LABEL_ALONE = 40  # "Date de dernière mise à jour :" and the like
 _DIGIT = re.compile(r"\d")
 
 
+# Utility classes style an element and name no block: "tw-text-grey-secondary-text" is a
+# colour, not WordPress's secondary sidebar.
+_UTILITY_CLASS = re.compile(r"(?:[a-z0-9]+:)*(?:tw-)?(?:text|bg|border|font|color|fill)-")
+
+
 @lru_cache(maxsize=4096)
 def _zone_words(cls: str, ident: str) -> tuple[bool, bool, bool]:
     """(boilerplate, footer, header) by class and id; judged once per distinct pair."""
     if not cls and not ident:
         return False, False, False
+    if ":" in cls or "text-" in cls or "bg-" in cls:
+        cls = " ".join(t for t in cls.split() if not _UTILITY_CLASS.match(t))
     words = f"{cls} {ident}"
     return (bool(_BOILER_WORDS.search(words)), bool(_FOOTER_WORDS.search(words)),
             bool(_HEADER_WORDS.search(words)))

@@ -26,6 +26,7 @@ from scraper.extract.date_scan import (
     EARLIEST,
     HAS_DIGIT,
     complete_year,
+    date_spans,
     find_labelled_dates,
     fold,
     is_plausible,
@@ -76,7 +77,8 @@ def _byline(zones: Zones, doc: HtmlElement, url: str, language: str | None,
     candidates = [(order, text, True) for order, zone, _, text in zones.dated if zone == "content"]
     candidates += [(order, text, False) for order, zone, text in zones.lines
                    if zone == "content" and HAS_DIGIT.search(folds[text])
-                   and (_DATELINE.match(folds[text]) or _only_dated(folds[text], language))]
+                   and (_DATELINE.match(folds[text]) or _only_dated(folds[text], language)
+                        or _opens_with_date(folds[text], language))]
     full_dates: list[date] | None = None  # gathered only when a year is missing
     for _, text, dated in sorted(candidates):
         folded = folds.get(text) or fold(text)
@@ -99,6 +101,19 @@ def _byline(zones: Zones, doc: HtmlElement, url: str, language: str | None,
         if d is not None and d != updated:  # the labelled update shown again is no byline
             return d
     return None
+
+
+_BYLINE_SEPARATOR = re.compile(r"\s*(?:[,|·•/–—-]|[0-9]{1,2}[:.h][0-9]{2})")
+
+
+def _opens_with_date(folded: str, language: str | None) -> bool:
+    """A short line that opens with a full date and goes on with an author, a time or a
+    rubric ("1. Februar 2022, Daniel Dillenburg", "02.02.2022 10:16 Uhr - Bundesliga")."""
+    if len(folded) > 80:
+        return False
+    for start, end, _ in date_spans(folded, language):
+        return start == 0 and bool(_BYLINE_SEPARATOR.match(folded, end))
+    return False
 
 
 def _only_dated(folded: str, language: str | None) -> bool:
