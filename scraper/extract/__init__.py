@@ -14,7 +14,7 @@ from .dates import extract_dates
 from .decode import decode_html
 from .dom import HtmlElement, first, parse
 from .fallback import TINY_BODY, needs_fallback, trafilatura_sections
-from .language import declared_language, detect_language, translations
+from .language import article_language, declared_language, detect_language, translations
 from .links import base_url, links_of
 from .profiles import Compiled, match_profile
 from .sections import blocks, body_text, build_sections
@@ -99,7 +99,8 @@ def extract_page(
 
     declared = _guard(lambda: declared_language(doc, content_language), None)
     detected = _guard(lambda: detect_language(body_str or (title or "")), None)
-    language = declared or detected
+    language = _guard(lambda: article_language(
+        doc, main, content_language, detected, len(body_str)), declared or detected)
     no_dates: tuple[date | None, date | None] = (None, None)
     # The one clock reading of extraction, for the interactive `extract`: callers that must
     # be reproducible (reextract) pass the day of the capture.

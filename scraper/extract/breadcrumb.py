@@ -21,13 +21,53 @@ _NOT_TRAIL = re.compile(r"comment|forum|footer|reply|repondre")
 _ARIA_TRAIL = re.compile(r"breadcrumb|brotkr|fil d|ariane|chemin|migas|pfad|hierarch|位置|导航", re.IGNORECASE)
 _SEPARATOR_CHARS = " »>›/|\\•·→:-–—"
 _SPLIT = re.compile(r"\s+[»>›/|\\•·→]\s+|\s*[>›→]\s*|^\s*[»>›/|\\•·→]\s*|\s*[»>›/|\\•·→]\s*$")
-# "You are here" labels in the languages of the network, with or without their colon.
-_LABEL = re.compile(
-    r"^(?:vous [eê]tes ici|you are here|sie (?:sind|befinden sich) hier|est[aá]s en|"
-    r"usted est[aá] aqu[ií]|voc[eê] est[aá] aqui|siete qui|sei qui|вы здесь|当前位置|當前位置|"
-    r"您的位置|您现在的位置|现在位置|أنت هنا|موقعك|fil d['’]ariane|breadcrumbs?)\s*[:：]?\s*",
-    re.IGNORECASE,
+# "You are here" labels in every language we read dates in, with or without their colon.
+_LABELS = (
+    # fr
+    r"vous [eê]tes ici", r"vous [eê]tes sur", r"vous [eê]tes dans", r"vous [eê]tes [aà]",
+    r"o[uù] suis-je", r"fil d['’]ariane",
+    # en
+    r"you are here", r"you are in", r"you are at", r"your location", r"current location",
+    r"breadcrumbs?",
+    # es
+    r"usted est[aá] (?:aqu[ií]|en)", r"est[aá]s (?:aqu[ií]|en)", r"se encuentra en",
+    r"ruta de navegaci[oó]n", r"migas de pan",
+    # de
+    r"sie (?:sind|befinden sich) hier", r"sie befinden sich", r"du bist hier",
+    r"navigationspfad", r"aktuelle seite",
+    # it
+    r"(?:tu )?sei qui", r"siete qui", r"ti trovi in", r"vi trovate in",
+    # pt
+    r"voc[eê] est[aá] (?:aqui|em)", r"encontra-se em", r"est[aá] aqu[ií]",
+    # nl
+    r"(?:u|je|jij) bent hier", r"u bevindt zich (?:hier|in|op)", r"kruimelpad",
+    # pl
+    r"jeste[sś] (?:tutaj|tu|w)", r"znajdujesz si[eę] (?:w|tutaj|tu)", r"tu jeste[sś]",
+    # tr
+    r"[şs]u an buradas[ıi]n[ıi]z", r"buradas[ıi]n[ıi]z", r"bulundu[ğg]unuz (?:yer|sayfa)",
+    r"konumunuz",
+    # ru, uk
+    r"вы здесь", r"вы находитесь(?: здесь| в разделе| на странице)?", r"ви тут",
+    r"ви знаходитеся", r"ви перебуваєте(?: тут)?", r"ви знаходитесь",
+    # ar
+    r"[أا]نت هنا", r"[أا]نت في", r"[أا]نت الآن في", r"مكانك", r"موقعك(?: الحالي)?",
+    # fa
+    r"شما اینجا هستید", r"شما در اینجا هستید", r"مکان شما", r"موقعیت شما",
+    # sr (Cyrillic and Latin)
+    r"ви сте (?:овде|овдје|ту)", r"vi ste (?:ovde|ovdje|tu)", r"налазите се(?: овде)?",
+    r"nalazite se(?: ovde)?",
+    # hu
+    r"[öo]n itt (?:van|j[aá]r|[aá]ll)", r"itt vagy", r"jelenlegi hely",
+    # he
+    r"(?:אתה|הנך|את/ה|אתם) נמצא(?:/ת|ים)? (?:כאן|ב)", r"מיקומך", r"הינך נמצא ב",
+    # vi
+    r"b[aạ]n đang [oở](?: đây)?", r"v[iị] tr[ií] c[uủ]a b[aạ]n",
+    # zh, ja, ko
+    r"当前位置", r"當前位置", r"您的位置", r"你的位置", r"您现在的位置", r"您當前的位置",
+    r"您当前的位置", r"现在位置", r"所在位置", r"現在位置", r"現在地", r"現在のページ",
+    r"현재 ?위치",
 )
+_LABEL = re.compile(r"^(?:" + "|".join(_LABELS) + r")\s*[:：]?\s*", re.IGNORECASE)
 _MAX_ITEM = 80
 _MAX_ITEMS = 12
 
@@ -167,12 +207,24 @@ def _clean(items: list[str], title: str | None) -> list[str]:
         cleaned.append(item)
     while cleaned and cleaned[0].endswith((":", "：")):
         cleaned.pop(0)
-    if cleaned and title:
-        last, key = squash(cleaned[-1]), squash(title)
-        stem = squash(cleaned[-1].rstrip(".… "))
-        if last == key or (len(stem) >= 8 and key.startswith(stem)):
-            cleaned.pop()
+    if cleaned and title and _repeats_title(cleaned[-1], title):
+        cleaned.pop()
     return cleaned
+
+
+def _repeats_title(item: str, title: str) -> bool:
+    """The trail's last item is the page's title, whole or cut short ("Visite du …").
+
+    A rubrique whose name merely opens the title ("Actualités" over "Actualités de
+    l'ambassade") is the trail's own last step: kept.
+    """
+    key = squash(title)
+    if squash(item) == key:
+        return True
+    stem = squash(item.rstrip(".… "))
+    if len(stem) < 8 or not key.startswith(stem):
+        return False
+    return item.rstrip().endswith(("…", "...")) or len(stem) >= 0.6 * len(key)
 
 
 def _strip_separators(item: str) -> str:

@@ -37,6 +37,62 @@ def declared_language(doc: HtmlElement, content_language: str | None = None) -> 
     return None
 
 
+# How much each source's word counts when they disagree: the article container's own lang
+# names the article, where <html lang> is often the template's; a header, a meta or the
+# text itself is one voice each. Two agreeing voices outweigh the template's.
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_CONTAINER_WEIGHT = 2.0
+_VOICE_WEIGHT = 1.0
+# The text is a voice only when there is enough of it to judge.
+_DETECT_MIN = 200
+
+
+def container_language(main: HtmlElement | None) -> str | None:
+    """The lang of the article's container or its closest ancestor below <html>."""
+    el = main
+    while el is not None and el.tag != "html":
+        code = primary(el.get("lang") or el.get(_XML_LANG))
+        if code:
+            return code
+        el = el.getparent()
+    return None
+
+
+def article_language(
+    doc: HtmlElement,
+    main: HtmlElement | None,
+    content_language: str | None,
+    detected: str | None,
+    text_length: int,
+) -> str | None:
+    """The article's language from the best evidence when its sources disagree.
+
+    <html lang> (or the first declaration there is) opens the count; the container's own
+    lang, the Content-Language (header, else meta) and the detected language of a body of
+    some length add theirs; the heaviest wins, the declaration on a tie.
+    """
+    declared = declared_language(doc, content_language)
+    # Without <html lang>, the declaration already is the header's: not counted twice.
+    html_lang = primary(doc.get("lang") or doc.get(_XML_LANG) or doc.get("xml:lang"))
+    header = primary((content_language or "").split(",")[0]) or primary(
+        meta_content(doc, "content-language")) if html_lang else None
+    votes: dict[str, float] = {}
+    for code, weight in (
+        (declared, _VOICE_WEIGHT),
+        (container_language(main), _CONTAINER_WEIGHT),
+        (header, _VOICE_WEIGHT),
+        (detected if text_length >= _DETECT_MIN else None, _VOICE_WEIGHT),
+    ):
+        if code:
+            votes[code] = votes.get(code, 0.0) + weight
+    if not votes:
+        return detected
+    best = max(votes.values())
+    if declared and votes.get(declared) == best:
+        return declared
+    return max(votes, key=lambda code: votes[code])
+
+
 # py3langid's time grows with the text; its verdict on a page is settled within its first
 # thousand characters (the same on all 479 publicpages bodies as with 3,000).
 _SAMPLE = 1000
