@@ -257,10 +257,12 @@ def test_the_home_page_invites_with_a_search_box_a_summary_and_a_chart(archive: 
     assert summary["pages"] == str(archive.one("SELECT count(*) FROM pages")[0])
     assert summary["languages"] == str(archive.one(
         "SELECT count(DISTINCT language) FROM pages")[0])
-    bars = doc.xpath("//*[local-name()='svg']//*[local-name()='rect']")
+    bars = doc.xpath("(//*[local-name()='svg'])[1]//*[local-name()='rect']")
     published = archive.one("SELECT count(DISTINCT substr(published, 1, 7)) FROM pages "
                             "WHERE published IS NOT NULL")[0]
     assert len(bars) == published
+    per_language = doc.xpath("//div[@class='lang-chart']/span[@class='code']/text()")
+    assert per_language and per_language[0] == "fr"
     recent = texts(doc, "//ul[@class='recent']/li")
     assert len(recent) == 3 and recent[0].startswith(("changed", "new", "gone"))
     # Nothing on the first screen loads anything from another origin (no CDN, no chart JS).

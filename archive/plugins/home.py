@@ -27,38 +27,59 @@ def _months(first: str, last: str) -> list[str]:
     return out
 
 
-def month_chart(counts: list[dict[str, Any]]) -> str:
-    """An SVG bar chart of `[{month: "YYYY-MM", pages: n}, ...]`, empty months shown as gaps."""
-    valid = {r["month"]: int(r["pages"]) for r in counts
-             if isinstance(r.get("month"), str) and len(r["month"]) == 7
-             and r["month"][:4].isdigit() and r["month"][5:7].isdigit()
-             and 1 <= int(r["month"][5:7]) <= 12}
+def _valid_month(month: Any) -> bool:
+    return (isinstance(month, str) and len(month) == 7 and month[:4].isdigit()
+            and month[4] == "-" and month[5:7].isdigit() and 1 <= int(month[5:7]) <= 12)
+
+
+def month_chart(counts: list[dict[str, Any]], span: tuple[str, str] | None = None,
+                height: int = CHART_HEIGHT) -> str:
+    """An SVG bar chart of `[{month: "YYYY-MM", pages: n}, ...]` (rows of one month add up),
+    over `span` (first and last month) or the months the rows cover; empty months are gaps."""
+    valid: dict[str, int] = {}
+    for r in counts:
+        if _valid_month(r.get("month")):
+            valid[r["month"]] = valid.get(r["month"], 0) + int(r["pages"])
     if not valid:
         return ""
-    months = _months(min(valid), max(valid))
+    months = _months(*(span or (min(valid), max(valid))))
     top = max(valid.values())
     width = CHART_WIDTH / len(months)
     every = max(1, len(months) // 12 // 8 + 1)  # at most about eight year labels
     bars, labels = [], []
     for i, month in enumerate(months):
         n = valid.get(month, 0)
-        h = (CHART_HEIGHT - AXIS) * n / top
+        h = (height - AXIS) * n / top
         x = i * width
         if n:
             bars.append(
-                f'<rect x="{x:.1f}" y="{CHART_HEIGHT - AXIS - h:.1f}" width="{max(width - 1, 1):.1f}"'
+                f'<rect x="{x:.1f}" y="{height - AXIS - h:.1f}" width="{max(width - 1, 1):.1f}"'
                 f' height="{h:.1f}"><title>{html.escape(month)}: {n} pages</title></rect>')
         label_fits = x < CHART_WIDTH - 28  # a year's label needs about 28 units
         if label_fits and (month.endswith("-01") and int(month[:4]) % every == 0 or i == 0):
-            labels.append(f'<text x="{x:.1f}" y="{CHART_HEIGHT - 3}">{html.escape(month[:4])}</text>')
+            labels.append(f'<text x="{x:.1f}" y="{height - 3}">{html.escape(month[:4])}</text>')
     total = sum(valid.values())
     return (
-        f'<svg class="per-month" role="img" viewBox="0 0 {CHART_WIDTH} {CHART_HEIGHT}" '
-        f'width="100%" height="{CHART_HEIGHT}" xmlns="http://www.w3.org/2000/svg">'
+        f'<svg class="per-month" role="img" viewBox="0 0 {CHART_WIDTH} {height}" '
+        f'width="100%" height="{height}" xmlns="http://www.w3.org/2000/svg">'
         f"<title>Pages published per month, {html.escape(months[0])} to "
         f"{html.escape(months[-1])}: {total} pages</title>"
         + "".join(bars) + "".join(labels) + "</svg>"
     )
+
+
+def charts_by_language(counts: list[dict[str, Any]], most: int = 6) -> list[tuple[str, str]]:
+    """One small chart per language (the `most` largest), all over the same months."""
+    months = [r["month"] for r in counts if _valid_month(r.get("month"))]
+    if not months:
+        return []
+    span = (min(months), max(months))
+    totals: dict[str, int] = {}
+    for r in counts:
+        totals[r["language"] or "?"] = totals.get(r["language"] or "?", 0) + int(r["pages"])
+    chosen = sorted(totals, key=lambda lang: (-totals[lang], lang))[:most]
+    return [(lang, month_chart([r for r in counts if (r["language"] or "?") == lang], span, 60))
+            for lang in chosen]
 
 
 def _home(conn: Any) -> dict[str, Any]:
@@ -78,6 +99,7 @@ def extra_template_vars(template: str, datasette: Any) -> Any:
         except Exception:  # noqa: BLE001 - not an archive (no pages table): the plain index
             return {"archive_home": None}
         found["chart"] = month_chart(found["per_month"])
+        found["charts_by_language"] = charts_by_language(found["per_month"])
         return {"archive_home": found, "archive_db": db.name, "links": links}
 
     return home_vars

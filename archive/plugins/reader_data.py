@@ -147,7 +147,7 @@ def summary(conn: sqlite3.Connection) -> Row:
 
 
 def published_per_month(conn: sqlite3.Connection) -> list[Row]:
-    """Pages published per month (YYYY-MM), in order."""
-    return _rows(conn, "SELECT substr(published, 1, 7) AS month, count(*) AS pages FROM pages "
-                       "WHERE published IS NOT NULL AND length(published) >= 7 "
-                       "GROUP BY month ORDER BY month")
+    """Pages published per month (YYYY-MM) and language, in order."""
+    return _rows(conn, "SELECT substr(published, 1, 7) AS month, language, count(*) AS pages "
+                       "FROM pages WHERE published IS NOT NULL AND length(published) >= 7 "
+                       "GROUP BY month, language ORDER BY month, language")
