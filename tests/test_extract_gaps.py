@@ -4,8 +4,11 @@ language versions, skip-link and share labels, the trafilatura fallback, Content
 from __future__ import annotations
 
 import pytest
+from lxml import etree
 
 from scraper import extract_page
+from scraper.extract.dom import parse
+from scraper.extract.fallback import trafilatura_sections
 from scraper.extract.lang_names import code_of_name
 
 URL = "https://xx.diplomatie.gouv.fr/Signature-d-un-accord-culturel-123"
@@ -108,6 +111,16 @@ def test_a_page_our_rules_cannot_read_falls_back_to_trafilatura() -> None:
     assert page.sections[0].text.startswith("The two delegations met on Tuesday")
     assert "Forty students will receive a scholarship" in page.sections[1].text
     assert "Home" not in page.text
+
+
+def test_the_fallback_reads_our_tree_and_leaves_it_as_it_was() -> None:
+    doc = parse(SPANS)
+    assert doc is not None
+    before = etree.tostring(doc)
+    from_tree = trafilatura_sections(doc, "Budget talks")
+    assert etree.tostring(doc) == before  # the dates and links read the same tree after it
+    assert from_tree == trafilatura_sections(SPANS, "Budget talks")
+    assert [s.heading for s in from_tree] == [None, "Scholarships", "Exhibitions"]
 
 
 def test_a_page_our_rules_read_keeps_our_extractor() -> None:

@@ -92,7 +92,7 @@ def extract_page(
     breadcrumb: list[str] = _guard(lambda: find_breadcrumb(doc, title, chosen_trail, url), [])
     body_str = body_text(sections)
     if needs_fallback(body_str, m.text.get(body, 0) - m.links.get(body, 0)):
-        second: list[Section] = _guard(lambda: trafilatura_sections(text, title), [])
+        second: list[Section] = _guard(lambda: trafilatura_sections(doc, title), [])
         second_str = body_text(second)
         if len(second_str) >= TINY_BODY and len(second_str) > 2 * len(body_str):
             sections, body_str, name = second, second_str, "trafilatura"

@@ -12,6 +12,7 @@ import logging
 from lxml import etree
 
 from ..models import Section
+from .dom import HtmlElement
 from .sections import build_sections
 from .text import norm
 
@@ -30,12 +31,16 @@ def needs_fallback(body_text: str, page_prose: int) -> bool:
     return len(body_text) < TINY_BODY and page_prose >= PROSE
 
 
-def trafilatura_sections(html: str, title: str | None) -> list[Section]:
-    """Sections of trafilatura's reading of the page; [] when it finds nothing either."""
+def trafilatura_sections(doc: HtmlElement | str, title: str | None) -> list[Section]:
+    """Sections of trafilatura's reading of the page; [] when it finds nothing either.
+
+    Given our tree, trafilatura reads it without a second parse, and works on its own
+    copy (trafilatura 2 copies a tree it is handed), so the tree stays ours, unchanged.
+    """
     import trafilatura  # imported late: heavy, and only the rare page needs it
 
     try:
-        xml = trafilatura.extract(html, output_format="xml", include_formatting=True,
+        xml = trafilatura.extract(doc, output_format="xml", include_formatting=True,
                                   include_comments=False, include_tables=True)
     except Exception as exc:  # noqa: BLE001 - a failed second opinion is no opinion
         log.debug("trafilatura failed: %r", exc)
