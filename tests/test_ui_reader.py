@@ -23,7 +23,6 @@ from ui_archive import (
     LiveSite,
     add_hostile_capture,
     crawl_two_editions,
-    hostile_html,
 )
 
 from archive import store
@@ -204,8 +203,7 @@ def test_the_raw_bytes_download_decompressed_and_the_source_reads_as_text(
     assert raw.content.startswith(b"<!DOCTYPE html>") and b"<script>" in raw.content
     source = archive.client.get(f"/-/capture/{archive.hostile_id}/source")
     assert source.headers["content-type"].startswith("text/plain")
-    assert "Une page piégée" in source.text
-    assert len(hostile_html("http://x")) > 0
+    assert "Une page piégée" in source.text and "<script>" in source.text
 
 
 def test_every_page_address_in_tables_and_queries_links_to_its_page_view(

@@ -11,6 +11,7 @@ Routes (all read-only, on the served archive):
 
 from __future__ import annotations
 
+import codecs
 import json
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -34,7 +35,7 @@ SAFE_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-refe
 
 
 def archive_database(datasette: Any) -> Any:
-    """The served database that holds the archive (the first one with a `pages` table)."""
+    """The served database that holds the archive (`serve` and `demo` serve exactly one)."""
     for name, db in datasette.databases.items():
         if name != "_internal":
             return db
@@ -194,8 +195,7 @@ def _capture_part(cap: dict[str, Any], part: str, body: bytes) -> Response:
 
 
 def _safe_codec(name: str) -> str:
-    import codecs
-
+    """A codec Python knows for a declared charset, else UTF-8 (a page may declare anything)."""
     try:
         return codecs.lookup(name).name
     except LookupError:
