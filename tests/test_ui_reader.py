@@ -343,3 +343,41 @@ def test_the_row_pages_of_pages_and_captures_lead_to_the_readers_views(archive: 
     assert f'href="{page_href(archive.base + SEED_PATH)}"' in row
     capture = archive.client.get(f"/DB/captures/{archive.hostile_id}").text
     assert f'href="/-/capture/{archive.hostile_id}"' in capture
+
+
+def test_a_long_page_opens_on_the_changes_only_unless_the_reader_asks_for_all(
+    tmp_path: Path
+) -> None:
+    from sqlite_utils import Database
+
+    from archive.schema import ensure_schema
+    from scraper.models import Capture, Page, Section
+
+    path = tmp_path / "long.db"
+    db = Database(path)
+    ensure_schema(db)
+    url = "https://fr.example.org/Un-long-rapport-1"
+    long_text = " ".join(f"Paragraphe {i} du rapport annuel." for i in range(400))
+    for n, (when, end) in enumerate([("2024-01-01T00:00:00Z", "ancienne conclusion"),
+                                     ("2024-02-01T00:00:00Z", "nouvelle conclusion")]):
+        with db.conn:
+            body = f"<html>{n}</html>".encode()
+            cid = store.save_capture(db, Capture(url, when, 200, content_type="text/html",
+                                                 body=body), None)
+            text = f"{long_text} {end}."
+            page = Page(url=url, title="Rapport", language="fr", text=text,
+                        sections=[Section(None, 0, text)])
+            store.save_extraction(db, page, cid, "fr.example.org", when)
+    db.conn.close()
+    client = Client(path)
+    try:
+        short = client.get("/-/diff", params={"url": url}).text
+        assert 'class="gap"' in short and "Paragraphe 200" not in short
+        assert "<del>ancienne</del>" in short and "<ins>nouvelle</ins>" in short
+        everything = client.get("/-/diff", params={"url": url, "only": "all"}).text
+        assert 'class="gap"' not in everything and "Paragraphe 200" in everything
+        chosen = client.get("/-/diff", params=[("url", url), ("only", "all"),
+                                               ("only", "changes")]).text
+        assert 'class="gap"' in chosen
+    finally:
+        client.close()

@@ -135,10 +135,21 @@ async def diff_view(request: Any, datasette: Any) -> Response:
                          _int(request.args.get("to")))
     if context is None:
         return await _not_found(datasette, request, f"No archived page has the address {url!r}.")
-    only = request.args.get("only") == "changes"
+    only = _only_changes(request.args.getlist("only"), context["old"], context["new"])
     context.update(only_changes=only, diff_module=diff,
                    shape=(lambda ops: diff.changes_only(ops)) if only else (lambda ops: ops))
     return await _render(datasette, request, "archive_diff.html", context)
+
+
+LONG_PAGE = 4000  # characters: past this, a diff opens on the changes only
+
+
+def _only_changes(choices: list[str], old: dict[str, Any], new: dict[str, Any]) -> bool:
+    """The reader's choice (the last `only` given: changes or all), else changes only for a
+    long page, where a few marked words would be lost in screens of unchanged text."""
+    if choices:
+        return choices[-1] == "changes"
+    return max(len(old.get("text") or ""), len(new.get("text") or "")) > LONG_PAGE
 
 
 def _headers(value: Any) -> list[tuple[str, str]]:
