@@ -40,7 +40,34 @@ _LABELLED = re.compile(
     r"cat[ée]gories?|etiquetas|mots-cl[ée]s|themen|"
     r"fotos?|photos?|photograph(?: by)?|bild(?:er)?|image|abbildung|credits?|crédits?|"
     r"quellen?|quellenangaben|sources?|fuentes?|źródło|fonte|photo credit|bildquelle|"
-    r"aktualisiert|updated|ultima modifica|última actualización|mis à jour)\s*[:：]",
+    r"aktualisiert|updated|ultima modifica|última actualización|mis à jour|last modified|"
+    r"release date|stand|lesezeit|reading time|temps de lecture|credit|bildnachweis|"
+    r"vea también|ver también|leer también|lee también|véase también)\s*[:：]",
+    re.IGNORECASE,
+)
+# A line that is only a date, a time, a reading time or an age: the byline's, not prose.
+_MONTHS = (
+    r"jan\w*|feb\w*|f[ée]v\w*|m[äa]r\w*|apr\w*|avr\w*|ma[iy]\w*|mayo|jun\w*|juin|jul\w*|"
+    r"juil\w*|aug\w*|ao[uû]t|sep\w*|set\w*|o[ck]t\w*|nov\w*|de[cz]\w*|d[ée]c\w*|ene\w*|"
+    r"abr\w*|ago\w*|dic\w*|gen\w*|giu\w*|lug\w*|ott\w*|stycz\w*|lut\w*|marc\w*|kwie\w*|"
+    r"maj\w*|czerw\w*|lip\w*|sierp\w*|wrze\w*|pa[zź]dz\w*|listop\w*|grud\w*"
+)
+_STAMP = re.compile(
+    r"^(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}(?:,? \d{1,2}[:.]\d{2}(?: uhr| h)?)?|"
+    r"\d{4}-\d{2}-\d{2}|\d{1,2}[:.]\d{2}(?: uhr| h)?|"
+    r"(?:\d{1,2}\.? )?(?:" + _MONTHS + r")\.?(?: \d{1,2}(?:st|nd|rd|th)?,?)?(?: \d{4})?|"
+    r"\d+ (?:min(?:ute)?s?|minuten|sek\w*|seconds?|hours?|stunden?|days?|tagen?|weeks?|"
+    r"wochen|months?|monate?n?|years?|jahren?)(?: read| ago| lesezeit| de lecture)?|"
+    r"(?:vor|il y a|hace) \d+ \w+)$",
+    re.IGNORECASE,
+)
+# Advertising and affiliate notices, subscription and donation calls.
+_NOTICES = re.compile(
+    r"^\W*(?:anzeige|werbung|advertisement|publicité|publicidad|pubblicità|sponsored|"
+    r"gesponsert)\b|^(?:subscribe|abonnieren|abonnez-vous|suscr[ií]bete|hazte miembro|"
+    r"jetzt abonnieren|newsletter abonnieren|never miss|sign up|melden sie sich|"
+    r"unterstützen sie|jede kleine spende|spenden sie|buch bestellen|jetzt bestellen|"
+    r"hier kostenlos|do you want to be informed)\b",
     re.IGNORECASE,
 )
 _COMMENTS = re.compile(
@@ -60,4 +87,5 @@ def furniture_line(text: str) -> bool:
     """True when one line of body text is a caption, tag line, comment counter or prompt."""
     if len(text) > MAX_LINE:
         return False
-    return bool(_LABELLED.match(text) or _COMMENTS.match(text) or _PROMPTS.match(text))
+    return bool(_LABELLED.match(text) or _COMMENTS.match(text) or _PROMPTS.match(text)
+                or _STAMP.match(text) or _NOTICES.match(text))

@@ -37,7 +37,10 @@ _BOX_HEADINGS = re.compile(
     r"das könnte dich auch interessieren|empfehlungen aus dem|weitere artikel|"
     r"zobacz (?:również|także)|czytaj (?:również|także)|vous aimerez aussi|à voir aussi|"
     r"notas relacionadas|también te puede interesar|leggi anche|ti potrebbe interessare|"
-    r"leia também|veja também|you may also like|recommended|more from|more on this)\b",
+    r"leia também|veja também|you may also like|recommended|more from|more on this|"
+    r"das thema könnte dich auch interessieren|schon gelesen|mehr themen|lust auf mehr|"
+    r"weitere (?:aktuelle )?themen|vea también|ver también|lee también|à lire également|"
+    r"sur le même thème|ähnliche (?:artikel|beiträge)|verwandte artikel|passend dazu)\b",
     re.IGNORECASE,
 )
 # "More" links that end a teaser box.
