@@ -90,8 +90,11 @@ def train(conn: Executes, host: str, extra: list[bytes] | None = None) -> tuple[
         "SELECT compressed, dictionary_id FROM bodies WHERE host = ? ORDER BY rowid DESC LIMIT ?",
         (host, MAX_SAMPLES - len(samples)),
     ).fetchall()
+    dictionaries: dict[int | None, bytes] = {}  # read each once, not once per sample
     for blob, dictionary_id in rows:
-        samples.append(decompress(bytes(blob), _dictionary(conn, dictionary_id)))
+        if dictionary_id not in dictionaries:
+            dictionaries[dictionary_id] = _dictionary(conn, dictionary_id)
+        samples.append(decompress(bytes(blob), dictionaries[dictionary_id]))
     return train_on(conn, host, samples)
 
 
