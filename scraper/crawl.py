@@ -15,13 +15,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import partial
-from typing import Protocol
 from urllib.parse import urlsplit
 
 import httpx
 
 from .classify import classify
 from .discover import discovery_urls, is_discovery_url, read_listing
+from .extraction import Extraction, Extractor, extract_capture
 from .http import Fetcher, Politeness
 from .models import Capture, Page, Site, utc_now
 from .outcomes import FailureReason, Outcome
@@ -30,18 +30,12 @@ from .recrawl import recheck_reason
 from .store_protocol import CrawlStore, KnownURL, Listed, QueuedURL, Visit
 from .urls import in_scope, normalize_url, site_aliases, trap_reason, walks_a_sequence
 
+__all__ = ["CrawlOptions", "CrawlResult", "Extractor", "crawl", "extract_capture",
+           "run_crawl_sync", "site_for_url"]
+
 # Exit statuses of `embassy-archive crawl` (see the README).
 EXIT_OK = 0
 EXIT_SITE_FAILED = 3
-
-
-class Extractor(Protocol):
-    """`extract_page` as the crawl calls it: body, URL and what the response headers said."""
-
-    def __call__(
-        self, html: bytes, url: str, *, content_type: str | None = None,
-        content_language: str | None = None,
-    ) -> Page: ...
 
 
 @dataclass(frozen=True)
@@ -52,6 +46,7 @@ class CrawlOptions:
     sites_at_once: int = 200  # the whole French network in one wave
     discover: bool = True  # read robots.txt sitemaps, /sitemap.xml and the SPIP RSS feed
     full_every_days: int = 7  # every known page re-checked at least this often (scraper/recrawl.py)
+    extract_processes: int | None = None  # extraction workers (None: one per core; 0: threads)
 
 
 @dataclass
@@ -91,17 +86,6 @@ def site_for_url(url: str) -> Site:
     return Site(name=netloc, hosts=(netloc, *aliases), start_urls=(url,))
 
 
-def extract_capture(extract: Extractor, body: bytes, url: str, headers: dict[str, str]) -> Page:
-    """One page's extraction from a capture: the crawl and `reextract` both go through here,
-    so the two always see a page the same way."""
-    return extract(
-        body,
-        url,
-        content_type=headers.get("content-type"),
-        content_language=headers.get("content-language"),
-    )
-
-
 class Crawl:
     """One crawl of some sites into one archive."""
 
@@ -109,13 +93,13 @@ class Crawl:
         self,
         store: CrawlStore,
         fetcher: Fetcher,
-        extract: Extractor,
+        extraction: Extraction,
         options: CrawlOptions = CrawlOptions(),
         reporter: Reporter | None = None,
     ) -> None:
         self.store = store
         self.fetcher = fetcher
-        self.extract = extract
+        self.extraction = extraction
         self.options = options
         self.reporter = reporter or Reporter()
         self.failed_sites: dict[str, str] = {}
@@ -277,9 +261,7 @@ class Crawl:
         links: list[str] = []
         listed: tuple[Listed, ...] = ()
         if outcome is Outcome.NEW and capture.body is not None:
-            page = await asyncio.to_thread(
-                extract_capture, self.extract, capture.body, page_url, capture.headers
-            )
+            page = await self.extraction.run(capture.body, page_url, capture.headers)
             links = page.links
         elif listing and outcome is Outcome.DOCUMENT and capture.body is not None:
             found = read_listing(capture.body, page_url)
@@ -350,9 +332,10 @@ async def crawl(
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> CrawlResult:
     """Crawl `sites` into `store` with a Fetcher of its own, resuming an interrupted crawl."""
-    async with Fetcher(politeness or Politeness(), seed_hosts=seed_hosts(sites), transport=transport,
-                       sites_at_once=options.sites_at_once) as fetcher:
-        return await Crawl(store, fetcher, extract, options, reporter).run(sites)
+    with Extraction(extract, options.extract_processes) as extraction:
+        async with Fetcher(politeness or Politeness(), seed_hosts=seed_hosts(sites),
+                           transport=transport, sites_at_once=options.sites_at_once) as fetcher:
+            return await Crawl(store, fetcher, extraction, options, reporter).run(sites)
 
 
 def run_crawl_sync(

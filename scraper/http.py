@@ -303,8 +303,9 @@ class Fetcher:
                     raise _Failure(FailureReason.RATE_LIMITED if answer.status == 429
                                    else FailureReason.SERVER_ERROR, answer)
             self.stats["retries"] += 1
-            # The whole host backs off, not only this URL: the server asked for room.
-            throttle.back_off(wait)
+            # The whole host backs off, not only this URL: the server asked for room. Never
+            # less than the delay: a timed-out request may still be running on the server.
+            throttle.back_off(max(wait, throttle.delay))
         raise AssertionError("unreachable")
 
     def _retry_wait(self, answer: _Answer, attempt: int) -> float:

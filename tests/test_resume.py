@@ -59,7 +59,7 @@ def test_a_crawl_killed_again_and_again_ends_equal_to_an_uninterrupted_one(tmp_p
             child = subprocess.Popen(crawl_command(url, killed), stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL)
             # Anywhere from start-up (imports, schema) to a good way into the crawl.
-            time.sleep(rng.uniform(0.05, whole * 0.3))
+            time.sleep(rng.uniform(0.05, whole * 0.2))
             if child.poll() is not None:
                 break  # it finished on its own: no more to interrupt
             child.send_signal(signal.SIGKILL)

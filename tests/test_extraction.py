@@ -1,0 +1,41 @@
+"""Extraction runs in worker processes for the crawl, and gives what a direct call gives."""
+
+from __future__ import annotations
+
+import asyncio
+
+from scraper import extract_page
+from scraper.extraction import Extraction, extract_capture
+from scraper.models import Page
+
+HTML = ("<html lang='fr'><head><title>Visa de court séjour</title></head><body><h1>Visa de "
+        "court séjour</h1><p>Les demandes de visa se font sur rendez-vous, du lundi au "
+        "vendredi.</p></body></html>").encode()
+URL = "https://ml.ambafrance.org/Visa-de-court-sejour-4150"
+HEADERS = {"content-type": "text/html; charset=utf-8"}
+
+
+def test_a_worker_process_extracts_the_same_page_as_a_direct_call() -> None:
+    async def go() -> tuple[bool, Page]:
+        with Extraction(extract_page, processes=1) as extraction:
+            return extraction.in_processes, await extraction.run(HTML, URL, HEADERS)
+
+    in_processes, page = asyncio.run(go())
+    assert in_processes
+    assert page == extract_capture(extract_page, HTML, URL, HEADERS)
+    assert page.title == "Visa de court séjour"
+
+
+def test_an_extractor_that_cannot_travel_runs_in_a_thread() -> None:
+    calls: list[str] = []
+
+    def closure(body: bytes, url: str, **kw: str | None) -> Page:
+        calls.append(url)
+        return Page(url=url, title="local")
+
+    async def go() -> tuple[bool, Page]:
+        with Extraction(closure) as extraction:
+            return extraction.in_processes, await extraction.run(HTML, URL, HEADERS)
+
+    in_processes, page = asyncio.run(go())
+    assert not in_processes and page.title == "local" and calls == [URL]
