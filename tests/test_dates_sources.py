@@ -170,3 +170,22 @@ def test_a_utility_class_that_names_a_colour_is_no_sidebar() -> None:
     assert found == (D(2022, 2, 1), None)
     assert dates('<div class="secondary"><p>1. Februar 2022, D. D.</p></div>', lang="de") == (
         None, None)
+
+
+def test_a_teaser_that_links_nowhere_inside_the_main_element_is_the_article_s_lead() -> None:
+    html = ("<html><body><main><section class='news'><h1>Verzicht</h1>"
+            "<div class='c-teaser'><a href='/c'>Eine andere Meldung</a>"
+            "<em class='teaser__pubdate'>05.01.2022</em></div>"
+            "<figure class='teaser'><img src='a.jpg'><div class='info'>"
+            "<span class='date'>02.02.2022</span></div></figure><p>Text.</p></section></main>"
+            "<div class='teaser'><a href='/b'>Other</a><span class='date'>05.03.2022</span>"
+            "</div></body></html>")
+    doc = lxml.html.document_fromstring(html)
+    main = doc.find(".//section")
+    assert extract_dates(doc, main, "de", "http://127.0.0.1/a", today=TODAY) == (
+        D(2022, 2, 2), None)
+    outside = html.replace("<figure class='teaser'>", "<figure>").replace(
+        "<span class='date'>02.02.2022</span>", "")
+    doc = lxml.html.document_fromstring(outside)
+    assert extract_dates(doc, doc.find(".//section"), "de", "http://127.0.0.1/a",
+                         today=TODAY) == (None, None)

@@ -331,7 +331,7 @@ BOILERPLATE_WORDS: tuple[str, ...] = (
     "comments?", "commentaires?", "forums?", "reply", "replies", "responses?", "disqus",
     "reactions?", "sidebar", "side", "aside", "secondary", "extra", "related", "similar",
     "connexes?", "recommend\\w*", "popular", "populaires?", "trending", "latest", "recent",
-    "derniers?", "dernieres?", "teasers?", "teaser-list", "widgets?", "share", "sharing",
+    "derniers?", "dernieres?", "teaser-list", "widgets?", "share", "sharing",
     "partage", "social", "newsletter", "breadcrumbs?", "ariane", "hierarchie", "menu", "navbar",
     "nav", "navigation", "pagination", "pager", "cookies?", "promo", "ads?", "advert\\w*",
     "liste-articles", "list-articles", "liste-items", "meme-rubrique", "autres-articles",
@@ -341,6 +341,8 @@ BOILERPLATE_WORDS: tuple[str, ...] = (
 )
 # Class tokens of blocks the page does not show.
 HIDDEN_CLASSES: frozenset[str] = frozenset({"hidden", "d-none", "hide", "is-hidden", "invisible"})
+# Boilerplate outside the main element only (inside it, the article's own lead).
+TEASER_WORDS: tuple[str, ...] = ("teasers?",)
 FOOTER_WORDS: tuple[str, ...] = ("footer", "pied", "pied-page", "bas-page")
 HEADER_WORDS: tuple[str, ...] = ("header", "entete", "banner", "masthead", "topbar", "top-bar")
 # Words that make a header the article's own ("article-header", "entry-header").

@@ -26,6 +26,7 @@ def _words(words: tuple[str, ...]) -> re.Pattern[str]:
 _BOILER_WORDS = _words(date_words.BOILERPLATE_WORDS)
 _FOOTER_WORDS = _words(date_words.FOOTER_WORDS)
 # "article-header", "entry-header", "post-header__date" head the article, not the site.
+_TEASER_WORDS = _words(date_words.TEASER_WORDS)
 _HEADER_WORDS = re.compile(
     r"(?:^|" + "".join(f"(?<!{w})" for w in date_words.ARTICLE_PARTS) + r"[-_\s])(?:"
     + "|".join(date_words.HEADER_WORDS) + r")(?=$|[-_\s])", re.IGNORECASE)
@@ -46,15 +47,15 @@ _UTILITY_CLASS = re.compile(r"(?:[a-z0-9]+:)*(?:tw-)?(?:text|bg|border|font|colo
 
 
 @lru_cache(maxsize=4096)
-def _zone_words(cls: str, ident: str) -> tuple[bool, bool, bool]:
-    """(boilerplate, footer, header) by class and id; judged once per distinct pair."""
+def _zone_words(cls: str, ident: str) -> tuple[bool, bool, bool, bool]:
+    """(boilerplate, footer, header, teaser) by class and id; judged once per distinct pair."""
     if not cls and not ident:
-        return False, False, False
+        return False, False, False, False
     if ":" in cls or "text-" in cls or "bg-" in cls:
         cls = " ".join(t for t in cls.split() if not _UTILITY_CLASS.match(t))
     words = f"{cls} {ident}"
     return (bool(_BOILER_WORDS.search(words)), bool(_FOOTER_WORDS.search(words)),
-            bool(_HEADER_WORDS.search(words)))
+            bool(_HEADER_WORDS.search(words)), bool(_TEASER_WORDS.search(words)))
 
 
 @lru_cache(maxsize=4096)
@@ -80,14 +81,16 @@ class Zones:
     altogether.
     """
 
-    def __init__(self, root: HtmlElement, keep: set[HtmlElement]) -> None:
+    def __init__(self, root: HtmlElement, keep: set[HtmlElement],
+                 main: HtmlElement | None = None) -> None:
         self.lines: list[tuple[int, str, str]] = []  # (order, zone, text)
         self.dated: list[tuple[int, str, HtmlElement, str]] = []  # (order, zone, element, text)
         self.dropped: list[HtmlElement] = []  # boilerplate blocks, hidden from htmldate too
         self._keep = keep  # the main element and its ancestors: never boilerplate
+        self._main = main
         self._buffer: list[str] = []
         self._zone = "content"
-        self._walk(root, "content", False)
+        self._walk(root, "content", False, False)
         self._flush()
         self._join_labels()
 
@@ -108,14 +111,19 @@ class Zones:
             self.lines.append((len(self.lines) + len(self.dated), self._zone, text))
         self._buffer = []
 
-    def _classify(self, el: HtmlElement, zone: str, in_article: bool) -> str | None:
+    def _classify(self, el: HtmlElement, zone: str, in_article: bool,
+                  in_main: bool) -> str | None:
         tag = el.tag if isinstance(el.tag, str) else ""
         if not tag or tag in _SKIP_TAGS:
             return None
         if el in self._keep:
             return zone
         role = (el.get("role") or "").lower()
-        boiler, footer, header = _zone_words(el.get("class") or "", el.get("id") or "")
+        boiler, footer, header, teaser_word = _zone_words(el.get("class") or "",
+                                                          el.get("id") or "")
+        # Inside the main element, a "teaser" that links nowhere is the article's own lead
+        # (its picture, its date line); one that links, or any outside, is another article's.
+        boiler = boiler or (teaser_word and (not in_main or el.find(".//a[@href]") is not None))
         style = el.get("style")
         hidden = el.get("hidden") is not None or bool(
             style and "display:none" in style.replace(" ", "").lower()) or _hidden_class(
@@ -138,12 +146,13 @@ class Zones:
             self._flush()
             self._zone = zone
 
-    def _walk(self, el: HtmlElement, zone: str, in_article: bool) -> None:
-        inner = self._classify(el, zone, in_article)
+    def _walk(self, el: HtmlElement, zone: str, in_article: bool, in_main: bool) -> None:
+        inner = self._classify(el, zone, in_article, in_main)
         if inner is None:
             return
         tag: str = el.tag
         in_article = in_article or tag in ("article", "main") or el.get("role") == "main"
+        in_main = in_main or el is self._main
         block = tag in _BLOCK_TAGS
         if block:
             self._flush()
@@ -156,7 +165,7 @@ class Zones:
                 self.dated.append((len(self.lines) + len(self.dated), inner, el, text))
         self._buffer.append(el.text or "")
         for child in el:
-            self._walk(child, inner, in_article)
+            self._walk(child, inner, in_article, in_main)
             self._switch(inner)
             self._buffer.append(child.tail or "")
         if block:

@@ -182,7 +182,7 @@ def extract_dates(doc: HtmlElement, main: HtmlElement | None, language: str | No
     """
     language = language or doc.get("lang") or None
     keep = {main, *main.iterancestors()} if main is not None else set()
-    zones = Zones(doc, keep)
+    zones = Zones(doc, keep, main)
     lines = _Lines(zones, language, today)
     labelled = lines.labelled
     declared = declared_dates(doc, zones, today)
