@@ -4,6 +4,7 @@ Chinese, what changed, the original capture, the Atom feed, the first screen, se
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,6 +28,7 @@ from ui_archive import (
 
 from archive import store
 from archive.plugins.links import page_href
+from archive.search import fold
 
 
 class Archive:
@@ -213,7 +215,8 @@ def test_every_page_address_in_tables_and_queries_links_to_its_page_view(
     for path in ("/DB/sections?_search=cooperation", "/DB/translations",
                  "/DB/search?q=securite", "/DB/pages?_search=securite"):
         html = archive.client.get(path).text
-        assert f'href="{href.replace("&", "&amp;")}"' in html, path
+        # (with &q= the search's words, where there was a search)
+        assert re.search(f'href="{re.escape(href)}(&amp;q=[^"]*)?"', html), path
 
 
 def test_changes_between_tells_new_changed_and_gone_and_links_each(archive: Archive) -> None:
@@ -381,3 +384,13 @@ def test_a_long_page_opens_on_the_changes_only_unless_the_reader_asks_for_all(
         assert 'class="gap"' in chosen
     finally:
         client.close()
+
+
+def test_a_search_result_opens_its_page_with_the_hits_marked(archive: Archive) -> None:
+    html = archive.client.get("/DB/search", params={"q": "cooperation"}).text
+    assert "&amp;q=cooperation" in html
+    doc = archive.html("/-/page", url=archive.base + SEED_PATH, q="cooperation")
+    marks = texts(doc, "//article//mark")
+    assert marks and all(fold(m) == "cooperation" for m in marks)  # Coopération too
+    hostile = archive.client.get("/-/page", params={"url": HOSTILE_URL, "q": "<b>"}).text
+    assert "<b>ordinaire" not in hostile

@@ -36,9 +36,11 @@ def _value(url: str) -> str:
     return quote(iri(url), safe=_SAFE)
 
 
-def page_href(url: str, version: int | None = None) -> str:
-    """The archived page view of `url` (its latest version unless `version` is given)."""
-    return f"/-/page?url={_value(url)}" + (f"&version={version}" if version else "")
+def page_href(url: str, version: int | None = None, q: str | None = None) -> str:
+    """The archived page view of `url` (its latest version unless `version` is given), with
+    the hits of the search `q` marked when given."""
+    return (f"/-/page?url={_value(url)}" + (f"&version={version}" if version else "")
+            + (f"&q={quote(q, safe='')}" if q else ""))
 
 
 def diff_href(url: str, old: int | None = None, new: int | None = None,

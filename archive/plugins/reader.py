@@ -12,6 +12,7 @@ Routes (all read-only, on the served archive):
 from __future__ import annotations
 
 import codecs
+import html
 import json
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -20,7 +21,7 @@ from datasette import hookimpl
 from datasette.utils.asgi import Response
 
 from archive import diff
-from archive.plugins import links
+from archive.plugins import highlight, links
 from archive.plugins import reader_data as data
 
 T = TypeVar("T")
@@ -109,7 +110,10 @@ async def page_view(request: Any, datasette: Any) -> Response:
     context = await read(datasette, _page_context, url, _int(request.args.get("version")))
     if context is None:
         return await _not_found(datasette, request, f"No archived page has the address {url!r}.")
-    return await _render(datasette, request, "archive_page.html", context)
+    q = request.args.get("q") or ""
+    # The search that led here, its hits marked in the page (escaped text with <mark>).
+    context["marked"] = (lambda text: highlight.mark(text, q)) if q else html.escape
+    return await _render(datasette, request, "archive_page.html", {**context, "q": q})
 
 
 def _diff_context(conn: Any, url: str, old: int | None, new: int | None) -> dict[str, Any] | None:

@@ -96,9 +96,10 @@ def render_cell(row: Any, value: Any, column: str, table: str | None, database: 
         capture_id = _get(row, "id") if table == "captures" else None
         if capture_id is not None:
             return _link(links.capture_href(capture_id), links.iri(value))
-        return _link(links.page_href(value), links.iri(value))
+        return _link(links.page_href(value, q=_search_words() or None), links.iri(value))
     if column == "title" and isinstance(_get(row, "url"), str) and (table in (None, "pages")):
-        return _link(links.page_href(_get(row, "url")), str(value or "(no title)"))
+        return _link(links.page_href(_get(row, "url"), q=_search_words() or None),
+                     str(value or "(no title)"))
     if column == "fetched_at" and table == "captures" and _get(row, "id") is not None:
         return _link(links.capture_href(_get(row, "id")), str(value))
     if column == "version" and table == "page_versions" and isinstance(_get(row, "url"), str):
