@@ -195,7 +195,7 @@ def measure(body: HtmlElement) -> Measures:
             el.tag in ("body", "main", "article") or own > 0.6 * total
         ) or own < 0.5 * total:
             m.skip.add(el)
-            if not strong and (el.tag == "header" or _ARTICLE_PARTS.search(tokens(el))):
+            if _soft(el, strong):
                 m.soft.add(el)
     _label_boxes(labels, m)
     _score(body, m)
@@ -254,6 +254,21 @@ def _score_br_text(el: HtmlElement, m: Measures) -> None:
 def _commas(el: HtmlElement) -> float:
     text = el.text or ""
     return float(min(text.count(",") + text.count("،") + text.count("，") + text.count("、"), 5))
+
+
+# A strong word that inside an article names its own blocks: a page builder's text or
+# quote widget (an <aside> stays a side box whatever its name).
+_ARTICLE_BLOCKS = re.compile(r"(?:^|[\s_-])widgets?(?:$|[\s_-])")
+
+
+def _soft(el: HtmlElement, strong: bool) -> bool:
+    """Whether a skipped element may be the article's own part when inside its container."""
+    names = tokens(el)
+    if not strong:
+        return el.tag == "header" or bool(_ARTICLE_PARTS.search(names))
+    if el.tag == "aside" or not _ARTICLE_BLOCKS.search(names):
+        return False
+    return not furniture(_ARTICLE_BLOCKS.sub(" ", names))[0]
 
 
 def body_skip(main: HtmlElement, m: Measures) -> set[HtmlElement]:
