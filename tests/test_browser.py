@@ -176,7 +176,7 @@ def test_a_diff_marks_what_changed_inline_and_side_by_side(
 ) -> None:
     base, sample, _, _ = reader_site
     page.goto(f"{base}/-/page?url={sample}/Horaires-d-ouverture-de-la-section-consulaire-12")
-    page.get_by_role("link", name="what changed").click()
+    page.get_by_role("link", name="what changed", exact=True).click()  # the timeline's
     page.wait_for_url("**/-/diff?**")
     assert page.locator("section.changed del").count() >= 1
     assert page.locator("section.changed ins").count() >= 1
@@ -184,7 +184,7 @@ def test_a_diff_marks_what_changed_inline_and_side_by_side(
     assert "line-through" in deleted.evaluate("e => getComputedStyle(e).textDecorationLine")
     shot(page, "diff-inline")
     page.check("input[name=view]")
-    page.check("input[name=only]")
+    page.check("input[name=only][type=checkbox]")
     page.get_by_role("button", name="Compare").click()
     page.wait_for_url("**view=sides**")
     old, new = page.locator(".sides .old"), page.locator(".sides .new")
