@@ -26,7 +26,7 @@ from .http import Fetcher, Politeness
 from .models import Capture, Page, Site, utc_now
 from .outcomes import FailureReason, Outcome
 from .progress import Reporter
-from .recrawl import recheck_reason
+from .recrawl import recheck_reason, rotation_nights
 from .store_protocol import CrawlStore, KnownURL, Listed, QueuedURL, Visit
 from .urls import in_scope, normalize_url, site_aliases, trap_reason, walks_a_sequence
 
@@ -108,6 +108,7 @@ class Crawl:
         # (a count(*) per visited page grows with the site and made large crawls quadratic).
         self._frontier_sizes: dict[str, int] = {}
         self._lists_dates: dict[str, bool] = {}  # per site: do its sitemaps or feeds give dates?
+        self._nights: dict[str, dict[str, int]] = {}  # per site: each known URL's rotation night
         self.now = datetime.now(UTC)  # "tonight", for the re-check policy
 
     async def run(self, sites: Sequence[Site]) -> CrawlResult:
@@ -155,8 +156,9 @@ class Crawl:
 
     def _due(self, site: Site, known: KnownURL) -> bool:
         lists = self._lists_dates.get(site.name, False)
+        night = self._nights.get(site.name, {}).get(known.url)
         return recheck_reason(known, self.now, self.options.full_every_days,
-                              site_lists_dates=lists) is not None
+                              site_lists_dates=lists, night=night) is not None
 
     def _worth_visiting(self, site: Site, queued: list[QueuedURL],
                         listed: Sequence[Listed] = ()) -> list[QueuedURL]:
@@ -179,6 +181,8 @@ class Crawl:
     async def _crawl_site(self, site: Site) -> None:
         await self._seed(site)
         self._lists_dates[site.name] = self.store.site_lists_dates(site.name)
+        self._nights[site.name] = rotation_nights((k.url for k in self.store.known(site.name)),
+                                                  self.options.full_every_days)
         size = self.store.frontier_size(self.crawl_id, site.name)
         self._frontier_sizes[site.name] = size
         self.reporter.site_started(site.name, size)
@@ -224,6 +228,7 @@ class Crawl:
                 task.result()  # only what visit() lets through: cancellation, KeyboardInterrupt
             if start_errors and answered == 0 and len(start_errors) >= len(starts):
                 self.failed_sites[site.name] = start_errors[0]
+        self._nights.pop(site.name, None)  # a site's nights live while it is crawled
         note = self.failed_sites.get(site.name)
         self.reporter.site_finished(site.name, f"could not be crawled: {note}" if note else None)
 

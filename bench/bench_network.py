@@ -1,0 +1,263 @@
+"""A night of the whole network, on loopback: S sample sites on 127.0.0.2, 127.0.0.3 …
+
+    .venv/bin/python bench/bench_network.py [--sites 16] [--pages 300] [--delay 0.05] [--changed 4]
+
+Three crawls into one archive: the first, an unchanged recrawl, and a recrawl after `--changed`
+sites moved to edition 2 of the sample site (some pages changed, one added, one removed). For
+each: wall time, requests (200 / 304 / other), pages left alone by the re-check policy, CPU,
+peak memory, database growth per known page, and the event loop's lag (how late a 10 ms timer
+fires: what a busy crawler costs every fetch). Then the re-check policy is replayed over the
+archive's known pages for the next seven nights (a pure function, scraper/recrawl.py) and the
+whole is projected to 160 sites x 3,000 pages at 1 s per host, with its arithmetic.
+
+Each crawl runs in its own process (its memory and CPU are its own); each site in another.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import io
+import json
+import resource
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PYTHON = sys.executable
+FULL_EVERY = 7
+
+
+# -- the sites ----------------------------------------------------------------------------
+
+
+def _free_port(host: str) -> int:
+    with socket.socket() as s:
+        s.bind((host, 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def sample_site(host: str, port: int, pages: int, edition: int) -> Iterator[str]:
+    proc = subprocess.Popen(
+        [PYTHON, "-m", "scraper.sample_site", "--host", host, "--port", str(port),
+         "--pages", str(pages), "--edition", str(edition)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection((host, port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield f"http://{host}:{port}/"
+    finally:
+        proc.terminate()
+        proc.wait()
+
+
+# -- one crawl, in a child process ----------------------------------------------------------
+
+
+def child(db_path: str, delay: float, urls: list[str]) -> None:
+    """Crawl `urls` into `db_path`; print one JSON line of measures."""
+    import httpx
+    from sqlite_utils import Database
+
+    from archive.crawlstore import SqliteCrawlStore
+    from archive.schema import ensure_schema
+    from scraper import extract_page
+    from scraper.crawl import CrawlOptions, run_crawl_sync, site_for_url
+    from scraper.http import Politeness
+    from scraper.progress import Reporter
+
+    statuses: Counter[int] = Counter()
+    lags: list[float] = []
+
+    class Counting(httpx.AsyncHTTPTransport):
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            if not lags:  # the first request starts the loop-lag probe on the crawl's loop
+                lags.append(0.0)
+                asyncio.get_running_loop().create_task(probe())
+            response = await super().handle_async_request(request)
+            if request.url.path != "/robots.txt":
+                statuses[response.status_code] += 1
+            return response
+
+    async def probe() -> None:
+        while True:
+            started = time.perf_counter()
+            await asyncio.sleep(0.01)
+            lags.append((time.perf_counter() - started - 0.01) * 1000)
+
+    db = Database(db_path)
+    ensure_schema(db)
+    started = time.perf_counter()
+    result = run_crawl_sync(
+        SqliteCrawlStore(db), [site_for_url(u) for u in urls], extract_page,
+        politeness=Politeness(delay=delay), options=CrawlOptions(max_pages=100_000),
+        reporter=Reporter(io.StringIO()), transport=Counting(),
+    )
+    wall = time.perf_counter() - started
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(json.dumps({
+        "wall": wall, "counts": result.counts, "statuses": dict(statuses),
+        "cpu": me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime,
+        "rss_mb": me.ru_maxrss / 1024, "workers_rss_mb": kids.ru_maxrss / 1024,
+        "lag_p50": statistics.median(lags[1:]) if len(lags) > 1 else 0.0,
+        "lag_p95": sorted(lags[1:])[int(0.95 * (len(lags) - 2))] if len(lags) > 2 else 0.0,
+    }))
+
+
+def crawl(db: Path, delay: float, urls: list[str]) -> dict:
+    out = subprocess.run([PYTHON, __file__, "--child", str(db), str(delay), *urls],
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def db_bytes(db: Path) -> int:
+    return sum(p.stat().st_size for p in (db, Path(f"{db}-wal")) if p.exists())
+
+
+# -- the policy replayed over the archive -----------------------------------------------------
+
+
+def replay_nights(db: Path) -> tuple[list[float], int, int]:
+    """Share of known pages the policy re-checks on each of the next FULL_EVERY nights (nothing
+    changing), the known pages, and how many the week leaves unchecked."""
+    from sqlite_utils import Database
+
+    from archive.revisits import known
+    from scraper.recrawl import recheck_reason, rotation_nights
+
+    archive = Database(db)
+    pages, nights = [], {}
+    for (site,) in archive.execute("select name from sites").fetchall():
+        of_site = known(archive, site)
+        pages += of_site
+        nights.update(rotation_nights((k.url for k in of_site), FULL_EVERY))
+    checked = {k.url: k for k in pages}
+    shares, never = [], set(checked)
+    now = datetime.now(UTC).replace(hour=2, minute=17)
+    for night in range(1, FULL_EVERY + 1):
+        when = now + timedelta(days=night)
+        due = [k for k in checked.values()
+               if recheck_reason(k, when, FULL_EVERY, site_lists_dates=True,
+                                 night=nights[k.url])]
+        shares.append(len(due) / len(checked))
+        stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+        for k in due:  # checked tonight: as the store would record it
+            checked[k.url] = type(k)(k.url, stamp, k.listed_lastmod, k.listed_lastmod,
+                                     k.checks + 1, k.changes)
+            never.discard(k.url)
+    return shares, len(pages), len(never)
+
+
+# -- the run ------------------------------------------------------------------------------
+
+
+def row(name: str, r: dict, growth: float | None, known_pages: int, sites: int) -> str:
+    s = Counter({int(k): v for k, v in r["statuses"].items()})
+    requests = sum(s.values())
+    skipped = r["counts"].get("skipped_by_lastmod", 0)
+    share = f"{100 * requests / known_pages:5.1f}%" if known_pages else "    -"
+    grow = f"{growth:7.1f}" if growth is not None else "      -"
+    return (f"{name:<22} {r['wall']:7.1f} {requests:8} {share} {s[200]:6} {s[304]:6} "
+            f"{requests - s[200] - s[304]:6} {skipped:8} {r['cpu']:6.1f} {r['rss_mb']:6.0f} "
+            f"{r['workers_rss_mb']:6.0f} {grow} {r['lag_p50']:6.1f} {r['lag_p95']:6.1f} "
+            f"{requests / sites:8.1f}")
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        child(sys.argv[2], float(sys.argv[3]), sys.argv[4:])
+        return
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sites", type=int, default=16)
+    parser.add_argument("--pages", type=int, default=300)
+    parser.add_argument("--delay", type=float, default=0.05)
+    parser.add_argument("--changed", type=int, default=4)
+    args = parser.parse_args()
+    hosts = [f"127.0.0.{i}" for i in range(2, args.sites + 2)]
+    ports = {h: _free_port(h) for h in hosts}
+    print(f"## The network on loopback: {args.sites} sample sites x ~{args.pages + 60} pages, "
+          f"--delay {args.delay}, {args.changed} sites changed before the third crawl")
+    print(f"{'crawl':<22} {'wall s':>7} {'requests':>8} {'/known':>6} {'200':>6} {'304':>6} "
+          f"{'other':>6} {'left':>8} {'cpu s':>6} {'MB':>6} {'wrk MB':>6} {'B/page':>7} "
+          f"{'lag50':>6} {'lag95':>6} {'req/site':>8}")
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "network.db"
+        results = {}
+        for phase, edition_of in (("first crawl", lambda i: 1), ("unchanged recrawl", lambda i: 1),
+                                  ("after changes", lambda i: 2 if i < args.changed else 1)):
+            before = db_bytes(db)
+            known_pages = _known(db)
+            with ExitStack() as stack:
+                urls = [stack.enter_context(sample_site(h, ports[h], args.pages, edition_of(i)))
+                        for i, h in enumerate(hosts)]
+                r = crawl(db, args.delay, urls)
+            results[phase] = r
+            growth = (db_bytes(db) - before) / known_pages if known_pages else None
+            print(row(phase, r, growth, known_pages, args.sites), flush=True)
+        shares, known_pages, never = replay_nights(db)
+    project(args, results, shares, known_pages, never)
+
+
+def _known(db: Path) -> int:
+    if not db.exists():
+        return 0
+    conn = sqlite3.connect(db)
+    try:
+        return int(conn.execute("select count(*) from revisits where last_checked is not null")
+                   .fetchone()[0])
+    finally:
+        conn.close()
+
+
+def project(args: argparse.Namespace, results: dict, shares: list[float], known_pages: int,
+            never: int) -> None:
+    """The projection to the French network, printed with its arithmetic."""
+    unchanged = results["unchanged recrawl"]
+    fixed = sum(unchanged["statuses"].values()) / args.sites  # home, listings: every night
+    worst = max(shares)
+    sites, pages, delay = 160, 3000, 1.0
+    per_site = fixed + worst * pages
+    print(f"\nRe-check policy replayed for the next {FULL_EVERY} nights over {known_pages} known "
+          f"pages, nothing changing: {', '.join(f'{100 * s:.1f}%' for s in shares)} of them "
+          f"re-checked; {never} left unchecked after {FULL_EVERY} nights.")
+    print(f"\n## Projection: {sites} sites x {pages} pages, {delay:.0f} s between two requests "
+          f"to one host, all sites at once (--sites-at-once 200 >= {sites})")
+    print(f"unchanged night: {fixed:.1f} fixed requests per site (robots.txt, home, listings; "
+          f"measured) + {100 * worst:.1f}% (the worst night above) x {pages} = "
+          f"{per_site:.0f} requests per site")
+    print(f"  x {delay:.0f} s per request per host, every site in parallel = {per_site * delay:.0f} s"
+          f" = {per_site * delay / 60:.1f} min (<= 60 min: {per_site * delay <= 3600}); "
+          f"{100 * per_site / pages:.1f}% of the known pages requested (<= 15%: "
+          f"{per_site / pages <= 0.15})")
+    first = pages + fixed
+    print(f"first crawl: {pages} pages + {fixed:.1f} = {first:.0f} requests per site x {delay:.0f} s"
+          f" = {first * delay / 60:.1f} min, once")
+    changed = results["after changes"]["counts"]
+    print(f"night after changes: {changed.get('changed', 0)} changed and {changed.get('new', 0)} new "
+          f"pages found on {args.changed} changed sites, the same night their lastmod moved")
+    model = unchanged_model = sum(unchanged["statuses"].values()) / args.sites * args.delay
+    print(f"model check on loopback: an unchanged night of {args.sites} sites at --delay "
+          f"{args.delay} predicted {unchanged_model:.2f} s of politeness per site, measured "
+          f"{unchanged['wall']:.2f} s wall (start-up included)" if model else "")
+
+
+if __name__ == "__main__":
+    main()

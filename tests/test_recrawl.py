@@ -1,0 +1,61 @@
+"""The re-check policy as a table: one row per rule, and a week replayed over a site."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from scraper.recrawl import recheck_reason, rotation_night, rotation_nights
+from scraper.store_protocol import KnownURL
+
+NOW = datetime(2026, 12, 1, 2, 17, tzinfo=UTC)
+URL = "https://ml.ambafrance.org/Article-4100"
+
+
+def ago(**kw: float) -> str:
+    return (NOW - timedelta(**kw)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@pytest.mark.parametrize(("known", "lists", "night", "reason"), [
+    (KnownURL(URL, None), True, None, "never checked"),
+    (KnownURL(URL, ago(hours=20)), False, 3, "no dates listed"),  # a site without a sitemap
+    (KnownURL(URL, ago(days=1), "2026-11-30T23:59:59Z", "2026-11-16T23:59:59Z"), True, 3,
+     "lastmod moved"),
+    (KnownURL(URL, ago(days=3), "2026-11-30T23:59:59Z", None), True, 3, "lastmod moved"),
+    (KnownURL(URL, ago(days=1), "2017-11-16T23:59:59Z", "2017-11-16T10:00:00Z"), True, 3, None),
+    (KnownURL(URL, ago(days=7)), True, 3, "due"),
+    (KnownURL(URL, ago(days=6)), True, NOW.date().toordinal() % 7, "rotation"),
+    (KnownURL(URL, ago(hours=2)), True, NOW.date().toordinal() % 7, None),  # checked tonight
+    (KnownURL(URL, ago(days=1), checks=6, changes=3), True, 3, "changes often"),
+    (KnownURL(URL, ago(days=1), checks=6, changes=1), True, 3, None),
+    (KnownURL(URL, ago(days=1), "2017-01-01T23:59:59Z", "2017-01-01T23:59:59Z"), True, 3, None),
+])
+def test_recheck_reason_follows_the_policy_in_order(known, lists, night, reason) -> None:
+    if night == 3 and NOW.date().toordinal() % 7 == 3:
+        night = 4  # the rows with night 3 mean "not tonight"
+    assert recheck_reason(known, NOW, 7, site_lists_dates=lists, night=night) == reason
+
+
+def test_full_every_zero_rechecks_every_known_page_tonight() -> None:
+    assert recheck_reason(KnownURL(URL, ago(minutes=5)), NOW, 0, site_lists_dates=True) == "due"
+
+
+def test_a_week_of_nights_checks_every_page_once_and_a_seventh_of_the_site_each_night() -> None:
+    urls = [f"https://ml.ambafrance.org/Dossier-{n}" for n in range(3000)]
+    nights = rotation_nights(urls, 7)
+    per_night = Counter(nights.values())
+    assert set(per_night) == set(range(7))
+    assert max(per_night.values()) - min(per_night.values()) <= 1  # 428 or 429 a night
+    last = {u: ago(hours=1) for u in urls}
+    seen: set[str] = set()
+    for day in range(1, 8):
+        when = NOW + timedelta(days=day)
+        due = [u for u in urls if recheck_reason(KnownURL(u, last[u]), when, 7,
+                                                 site_lists_dates=True, night=nights[u])]
+        assert len(due) / len(urls) <= 0.15
+        for u in due:
+            last[u] = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+        seen.update(due)
+    assert seen == set(urls)  # every page checked within the week
