@@ -138,6 +138,9 @@ def test_a_gone_page_says_so_and_an_unknown_address_is_a_clear_404(archive: Arch
     assert "removed from the site" in doc.xpath("string(//p[@class='site-line'])")
     missing = archive.client.get("/-/page", params={"url": "https://nowhere.example/x"})
     assert missing.status_code == 404 and "No archived page" in missing.text
+    assert 'href="https://nowhere.example/x"' in missing.text  # the live address, secondary
+    hostile = archive.client.get("/-/page", params={"url": "javascript:alert(1)"})
+    assert hostile.status_code == 404 and 'href="javascript' not in hostile.text
 
 
 def test_the_last_change_is_shown_inline_with_insertions_and_deletions(archive: Archive) -> None:

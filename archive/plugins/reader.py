@@ -64,7 +64,10 @@ async def _render(datasette: Any, request: Any, template: str, context: dict[str
 
 
 async def _not_found(datasette: Any, request: Any, message: str) -> Response:
-    return await _render(datasette, request, "archive_missing.html", {"message": message}, 404)
+    url = request.args.get("url") or ""
+    live = url if url.startswith(("http://", "https://")) else None
+    return await _render(datasette, request, "archive_missing.html",
+                         {"message": message, "live": live}, 404)
 
 
 def _breadcrumb(value: Any) -> list[str]:
