@@ -57,8 +57,9 @@ class Measures:
     # Paragraph points of the whole subtree: an article split over sibling blocks adds up here.
     deep: dict[HtmlElement, float] = field(default_factory=dict)
     skip: set[HtmlElement] = field(default_factory=set)
-    # Skipped for a weak word or the header tag only: inside the article, its own part.
-    soft: set[HtmlElement] = field(default_factory=set)
+    # Skipped for their tag or class and id words: True for a strong word. Inside the
+    # article's container, some name the article's own parts (`body_skip`).
+    named: dict[HtmlElement, bool] = field(default_factory=dict)
     # Elements holding an "Also available in" label, over the article's translations.
     versions: list[HtmlElement] = field(default_factory=list)
 
@@ -136,6 +137,7 @@ def measure(body: HtmlElement) -> Measures:
     candidates: list[HtmlElement] = []
     strong_els: set[HtmlElement] = set()
     labels: list[tuple[HtmlElement, str, int]] = []  # (element holding it, kind, length)
+    text_len, link_len, skip = m.text, m.links, m.skip
     walker = etree.iterwalk(body, events=("start", "end"))
     for event, el in walker:
         tag = el.tag
@@ -163,16 +165,32 @@ def measure(body: HtmlElement) -> Measures:
         if tag.__class__ is str and tag not in NON_TEXT:
             if tag == "a":
                 in_link -= 1
-            m.text[el] = count
-            m.links[el] = link_count
-            names = tokens(el)
-            strong, weak = furniture(names) if names else (False, False)
-            if strong:
-                strong_els.add(el)
-            if tag in _WEAK_TAGS or strong or weak:
-                candidates.append(el)
-            elif is_hidden(el) and tag not in HEADINGS:
-                m.skip.add(el)
+            text_len[el] = count
+            link_len[el] = link_count
+            # One look at the attributes (most elements have none) instead of five lookups.
+            attrs = el.items()
+            if not attrs:
+                if tag in _WEAK_TAGS:
+                    candidates.append(el)
+            else:
+                cls = ident = ""
+                hidden = False
+                for key, value in attrs:
+                    if key == "class":
+                        cls = value
+                    elif key == "id":
+                        ident = value
+                    elif key == "style":
+                        hidden = hidden or bool(_HIDDEN_STYLE.search(value))
+                    elif key == "hidden" or (key == "aria-hidden" and value == "true"):
+                        hidden = True
+                strong, weak = furniture(f"{cls} {ident}".lower()) if cls or ident else (False, False)
+                if strong:
+                    strong_els.add(el)
+                if tag in _WEAK_TAGS or strong or weak:
+                    candidates.append(el)
+                elif hidden and tag not in HEADINGS:
+                    skip.add(el)
         if texts:
             tail = el.tail
             if tail:
@@ -195,8 +213,7 @@ def measure(body: HtmlElement) -> Measures:
             el.tag in ("body", "main", "article") or own > 0.6 * total
         ) or own < 0.5 * total:
             m.skip.add(el)
-            if _soft(el, strong):
-                m.soft.add(el)
+            m.named[el] = strong
     _label_boxes(labels, m)
     _score(body, m)
     return m
@@ -275,8 +292,10 @@ def body_skip(main: HtmlElement, m: Measures) -> set[HtmlElement]:
     """What the walk over main leaves out: the skipped subtrees, but for the article's own
     header, lead and top or bottom blocks (weakly named, not links) inside it."""
     skip = set(m.skip)
-    for el in m.soft:
-        if link_density(el, m) < 0.3 and any(a is main for a in el.iterancestors()):
+    named = m.named
+    for el in main.iter():
+        if el in named and el is not main and el in skip and _soft(el, named[el]) and (
+                link_density(el, m) < 0.3):
             skip.discard(el)
     return skip
 
