@@ -17,8 +17,9 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from datasette import hookimpl
 from datasette.utils.asgi import Response
+
+from archive.plugins import hookimpl
 
 BOM = b"\xef\xbb\xbf"
 FORMAT = "excel"

@@ -10,10 +10,9 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from typing import Any
 
-from datasette import hookimpl
 from datasette.utils.asgi import Response
 
-from archive.plugins import links
+from archive.plugins import hookimpl, links
 from archive.plugins import reader_data as data
 from archive.plugins.reader import read
 

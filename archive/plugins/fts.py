@@ -13,8 +13,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from datasette import hookimpl
-
+from archive.plugins import hookimpl
 from archive.plugins.highlight import excerpt
 from archive.plugins.query import fts_exclusions, fts_query
 

@@ -7,9 +7,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from datasette import hookimpl
-
-from archive.plugins import links
+from archive.plugins import hookimpl, links
 from archive.plugins import reader_data as data
 from archive.plugins.reader import archive_database
 

@@ -17,11 +17,10 @@ import json
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from datasette import hookimpl
 from datasette.utils.asgi import Response
 
 from archive import diff
-from archive.plugins import highlight, links
+from archive.plugins import highlight, hookimpl, links
 from archive.plugins import reader_data as data
 
 T = TypeVar("T")

@@ -16,10 +16,9 @@ import json
 from typing import Any
 from urllib.parse import parse_qs
 
-from datasette import hookimpl
 from markupsafe import Markup, escape
 
-from archive.plugins import links
+from archive.plugins import hookimpl, links
 from archive.plugins.highlight import mark
 
 FOLD_COLUMN_DESCRIPTIONS = """

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from datasette import hookimpl
 from datasette.database import QueryInterrupted
 from datasette.facets import Facet
 from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
+
+from archive.plugins import hookimpl
 
 UNDATED = "undated"
 
