@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import NamedTuple
 
 from lxml.html import HtmlElement
 
@@ -46,30 +47,38 @@ _DIGIT = re.compile(r"\d")
 _UTILITY_CLASS = re.compile(r"(?:[a-z0-9]+:)*(?:tw-)?(?:text|bg|border|font|color|fill)-")
 
 
-@lru_cache(maxsize=4096)
-def _zone_words(cls: str, ident: str) -> tuple[bool, bool, bool, bool]:
-    """(boilerplate, footer, header, teaser) by class and id; judged once per distinct pair."""
-    if not cls and not ident:
-        return False, False, False, False
+class _Marks(NamedTuple):
+    """What an element's class, id and itemprop say of it, judged once per distinct triple."""
+
+    boiler: bool
+    footer: bool
+    header: bool
+    teaser: bool  # a "teaser" word: boilerplate unless it is the article's own lead
+    hidden: bool
+    teaser_item: bool  # a WordPress teaser list item ("post-8526 type-post")
+    dated: bool  # carries a date ("h-time", "article-main__date", "fecha-articulo")
+
+
+_NO_MARKS = _Marks(False, False, False, False, False, False, False)
+
+
+@lru_cache(maxsize=16384)
+def _marks(cls: str, ident: str, itemprop: str) -> _Marks:
+    if not cls and not ident and not itemprop:
+        return _NO_MARKS
+    dated = bool(_DATED_MARKS.search(f"{cls} {ident} {itemprop}"))
+    hidden = not date_words.HIDDEN_CLASSES.isdisjoint(cls.lower().split())
+    teaser_item = bool(_TEASER_ITEM.search(cls))
     if ":" in cls or "text-" in cls or "bg-" in cls:
         cls = " ".join(t for t in cls.split() if not _UTILITY_CLASS.match(t))
     words = f"{cls} {ident}"
-    return (bool(_BOILER_WORDS.search(words)), bool(_FOOTER_WORDS.search(words)),
-            bool(_HEADER_WORDS.search(words)), bool(_TEASER_WORDS.search(words)))
-
-
-@lru_cache(maxsize=4096)
-def _hidden_class(cls: str) -> bool:
-    return not date_words.HIDDEN_CLASSES.isdisjoint(cls.lower().split())
+    return _Marks(bool(_BOILER_WORDS.search(words)), bool(_FOOTER_WORDS.search(words)),
+                  bool(_HEADER_WORDS.search(words)), bool(_TEASER_WORDS.search(words)),
+                  hidden, teaser_item, dated)
 
 
 # A list item that is another article's teaser, as WordPress marks them.
 _TEASER_ITEM = re.compile(r"(?:^|\s)(?:post-[0-9]+|type-post|hentry)(?:$|\s)")
-
-
-@lru_cache(maxsize=4096)
-def _dated_marks(marks: str) -> bool:
-    return bool(_DATED_MARKS.search(marks))
 
 
 class Zones:
@@ -111,33 +120,28 @@ class Zones:
             self.lines.append((len(self.lines) + len(self.dated), self._zone, text))
         self._buffer = []
 
-    def _classify(self, el: HtmlElement, zone: str, in_article: bool,
+    def _classify(self, el: HtmlElement, tag: str, marks: _Marks, zone: str, in_article: bool,
                   in_main: bool) -> str | None:
-        tag = el.tag if isinstance(el.tag, str) else ""
-        if not tag or tag in _SKIP_TAGS:
-            return None
         if el in self._keep:
             return zone
         role = (el.get("role") or "").lower()
-        boiler, footer, header, teaser_word = _zone_words(el.get("class") or "",
-                                                          el.get("id") or "")
         # Inside the main element, a "teaser" that links nowhere is the article's own lead
         # (its picture, its date line); one that links, or any outside, is another article's.
-        boiler = boiler or (teaser_word and (not in_main or el.find(".//a[@href]") is not None))
+        boiler = marks.boiler or (marks.teaser and (
+            not in_main or el.find(".//a[@href]") is not None))
         style = el.get("style")
-        hidden = el.get("hidden") is not None or bool(
-            style and "display:none" in style.replace(" ", "").lower()) or _hidden_class(
-            el.get("class") or "")
-        teaser = tag == "li" and bool(_TEASER_ITEM.search(el.get("class") or ""))
+        hidden = marks.hidden or el.get("hidden") is not None or bool(
+            style and "display:none" in style.replace(" ", "").lower())
+        teaser = tag == "li" and marks.teaser_item
         if tag in _BOILER_TAGS or role in _BOILER_ROLES or boiler or hidden or teaser:
             # A wrapper that holds the page's main element is layout, whatever its class says.
             if tag in ("html", "body") or el.xpath(_HOLDS_MAIN):
                 return zone
             self.dropped.append(el)
             return None
-        if not in_article and (tag == "footer" or role == "contentinfo" or footer):
+        if not in_article and (tag == "footer" or role == "contentinfo" or marks.footer):
             return "footer"
-        if not in_article and (tag == "header" or role == "banner" or header):
+        if not in_article and (tag == "header" or role == "banner" or marks.header):
             return "header"
         return zone
 
@@ -147,19 +151,20 @@ class Zones:
             self._zone = zone
 
     def _walk(self, el: HtmlElement, zone: str, in_article: bool, in_main: bool) -> None:
-        inner = self._classify(el, zone, in_article, in_main)
+        tag = el.tag
+        if not isinstance(tag, str) or tag in _SKIP_TAGS:
+            return  # comments, processing instructions, scripts …
+        marks = _marks(el.get("class") or "", el.get("id") or "", el.get("itemprop") or "")
+        inner = self._classify(el, tag, marks, zone, in_article, in_main)
         if inner is None:
             return
-        tag: str = el.tag
         in_article = in_article or tag in ("article", "main") or el.get("role") == "main"
         in_main = in_main or el is self._main
         block = tag in _BLOCK_TAGS
         if block:
             self._flush()
         self._switch(inner)
-        if tag in ("time", "abbr") or _dated_marks(
-            f"{el.get('class') or ''} {el.get('id') or ''} {el.get('itemprop') or ''}"
-        ):
+        if marks.dated or tag in ("time", "abbr"):
             text = " ".join(el.text_content().split())
             if len(text) <= MAX_LINE:
                 self.dated.append((len(self.lines) + len(self.dated), inner, el, text))
