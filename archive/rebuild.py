@@ -17,6 +17,7 @@ from sqlite_utils import Database
 from archive.frontier import mark_gone
 from archive.store import capture_body, save_extraction
 from scraper.models import Page, is_html
+from scraper.outcomes import PAGE_OUTCOMES
 
 
 def reextract(
@@ -48,8 +49,9 @@ def reextract(
     captures = conn.execute(
         "SELECT id, coalesce(final_url, url) AS page_url, fetched_at, status, headers, "
         "sha256 FROM captures "
-        "WHERE outcome IS NULL OR outcome IN ('new', 'changed', 'unchanged', 'not_modified', 'gone', 'failed') "
-        "ORDER BY page_url, fetched_at, id"
+        f"WHERE outcome IS NULL OR outcome IN ({', '.join('?' * len(PAGE_OUTCOMES))}) "
+        "ORDER BY page_url, fetched_at, id",
+        sorted(PAGE_OUTCOMES),
     ).fetchall()
     failed = 0
     by_url: dict[str, list[tuple[Any, ...]]] = {}
@@ -83,6 +85,12 @@ def reextract(
                     "UPDATE pages SET last_seen = ? WHERE url = ? AND last_seen < ?",
                     (seen[-1], url, seen[-1]),
                 )
+    # An unchanged check leaves no capture, only its time in `revisits`: a page still there.
+    conn.execute(
+        "UPDATE pages SET last_seen = (SELECT r.last_checked FROM revisits r WHERE r.url = pages.url) "
+        "WHERE gone_at IS NULL AND EXISTS (SELECT 1 FROM revisits r WHERE r.url = pages.url "
+        "AND r.last_checked > pages.last_seen)"
+    )
     counts = {"pages": 0, "new": 0, "changed": 0, "unchanged": 0, "removed": 0, "failed": failed}
     now = {
         url: digest
