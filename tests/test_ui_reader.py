@@ -267,6 +267,9 @@ def test_the_home_page_invites_with_a_search_box_a_summary_and_a_chart(archive: 
     assert len(bars) == published
     per_language = doc.xpath("//div[@class='lang-chart']/span[@class='code']/text()")
     assert per_language and per_language[0] == "fr"
+    # The feeds are found by feed readers (auto-discovery) and offered per site.
+    assert doc.xpath("//link[@type='application/atom+xml']/@href") == ["/-/changes.atom"]
+    assert doc.xpath("//a[@class='feed' and contains(@href, '?site=')]")
     recent = texts(doc, "//ul[@class='recent']/li")
     assert len(recent) == 3 and recent[0].startswith(("changed", "new", "gone"))
     # Nothing on the first screen loads anything from another origin (no CDN, no chart JS).
