@@ -127,7 +127,8 @@ def test_a_changed_page_shows_its_versions_as_a_timeline_linked_to_the_diff(
 def test_the_captures_of_a_page_are_listed_like_a_calendar(archive: Archive) -> None:
     doc = archive.html("/-/page", url=archive.base + CHANGED_PATH)
     [year] = doc.xpath("//div[@class='calendar']/div[@class='year']")
-    links = year.xpath(".//a")
+    assert len(year.xpath(".//td")) == 12  # the year's twelve months, empty ones too
+    links = year.xpath(".//a[contains(@class, 'day')]")
     assert len(links) == archive.one("SELECT count(*) FROM captures WHERE url = ?",
                                      (archive.base + CHANGED_PATH,))[0]
     assert all(a.get("href").startswith("/-/capture/") for a in links)

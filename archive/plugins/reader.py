@@ -77,12 +77,21 @@ def _breadcrumb(value: Any) -> list[str]:
     return [str(x) for x in trail] if isinstance(trail, list) else []
 
 
-def _calendar(captures: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
-    """Captures grouped by year, then shown by month and day (the Wayback Machine's calendar)."""
-    years: dict[str, list[dict[str, Any]]] = {}
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+Calendar = list[tuple[str, list[tuple[str, list[dict[str, Any]]]]]]
+
+
+def _calendar(captures: list[dict[str, Any]]) -> Calendar:
+    """Captures as the Wayback Machine's calendar: years (newest first), each with its twelve
+    months, each month with its captures (oldest first)."""
+    years: dict[str, list[list[dict[str, Any]]]] = {}
     for c in captures:
-        years.setdefault((c["fetched_at"] or "????")[:4], []).append(c)
-    return sorted(years.items(), reverse=True)
+        when = c["fetched_at"] or ""
+        year = when[:4] if when[:4].isdigit() else "?"
+        month = int(when[5:7]) - 1 if when[5:7].isdigit() and 1 <= int(when[5:7]) <= 12 else 0
+        years.setdefault(year, [[] for _ in MONTHS])[month].append(c)
+    return [(year, list(zip(MONTHS, months, strict=True)))
+            for year, months in sorted(years.items(), reverse=True)]
 
 
 def _page_context(conn: Any, url: str, number: int | None) -> dict[str, Any] | None:
