@@ -9,7 +9,8 @@ from typing import TypeVar
 
 from ..models import Page, Section
 from .breadcrumb import find_breadcrumb
-from .content import Measures, body_skip, choose_main, measure
+from .choose import choose_main
+from .content import Measures, body_skip, measure
 from .dates import extract_dates
 from .decode import decode_html
 from .dom import HtmlElement, first, parse

@@ -15,6 +15,9 @@ from lxml.html import HtmlElement
 
 from .text import norm
 
+# HtmlElement is re-exported: every module of the extractor types its trees with it.
+__all__ = ["BLOCK", "HEADINGS", "NON_TEXT", "HtmlElement", "first", "parse", "text_of", "tokens"]
+
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ufffe\uffff]")
 # Never text for a reader.

@@ -98,7 +98,7 @@ def base_url(doc: HtmlElement, url: str) -> str:
         href = el.get("href")
         if href:
             try:
-                return urljoin(url, href.strip())
+                return str(urljoin(url, href.strip()))
             except ValueError:
                 break
     return url

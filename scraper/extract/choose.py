@@ -1,0 +1,137 @@
+"""Choosing the main content from `content.measure`'s readings.
+
+The element that collects the most paragraph score wins; it climbs over an article split
+into sibling blocks, then grows to take in the article's own title and lead when they sit
+just outside it.
+"""
+
+from __future__ import annotations
+
+from .content import Measures, link_density
+from .dom import HtmlElement
+
+
+def choose_main(
+    body: HtmlElement, m: Measures, title_el: HtmlElement | None
+) -> tuple[HtmlElement, HtmlElement] | None:
+    """(container, last): the article runs inside container from its title to the end of last.
+
+    None when the page has no prose at all. Side lists of links met on the way up join
+    `m.skip`.
+    """
+    best: HtmlElement | None = None
+    best_score = 0.0
+    near_title: set[HtmlElement] = set()
+    if title_el is not None:
+        # The article's prose shares a container with its title below the page shell.
+        near_title = {a for a in title_el.iterancestors() if a.tag not in ("html", "body")}
+    for el, score in m.score.items():
+        adjusted = score * (1.0 - link_density(el, m))
+        if near_title and el not in near_title and not any(
+            a in near_title for a in el.iterancestors()
+        ):
+            adjusted *= 0.4
+        if adjusted > best_score:
+            best, best_score = el, adjusted
+    if best is None:
+        return None
+    best = _climb(_with_siblings(best, m, best_score), m)
+    container = _with_title(best, title_el, m) if title_el is not None else best
+    return container, _branch(container, best)
+
+
+def _with_siblings(best: HtmlElement, m: Measures, best_score: float) -> HtmlElement:
+    """Climb to the parent when a sibling holds prose of comparable weight (split articles)."""
+    parent = best.getparent()
+    if parent is None or parent.tag in ("html", "body"):
+        return best
+    for sib in parent:
+        if sib is best or sib in m.skip or not isinstance(sib.tag, str):
+            continue
+        score = m.score.get(sib, 0.0) * (1.0 - link_density(sib, m))
+        if score >= max(3.0, 0.2 * best_score):
+            return parent
+    return best
+
+
+# An ancestor is taken in when its other children add this share of the chosen block's
+# paragraph points (an article cut into sibling blocks), and is mostly not links.
+CLIMB_GAIN = 0.2
+CLIMB_LINKS = 0.4
+CLIMB_MIN = 3.0
+
+
+def _climb(best: HtmlElement, m: Measures) -> HtmlElement:
+    """The highest ancestor whose every step up adds article prose, not furniture.
+
+    A wrapper that adds nothing is passed through; a step that adds a little (a teaser,
+    a caption) or much link text ends the climb.
+    """
+    base = m.deep.get(best, 0.0)
+    cur = best
+    chosen = best
+    for anc in best.iterancestors():
+        if anc.tag in ("html", "body") or anc in m.skip:
+            break
+        gain = m.deep.get(anc, 0.0) - m.deep.get(cur, 0.0)
+        cur = anc
+        if gain <= 0.0:
+            continue
+        if gain < max(CLIMB_MIN, CLIMB_GAIN * base) or link_density(anc, m) > CLIMB_LINKS:
+            break
+        chosen = anc
+        _skip_link_lists(anc, m)
+    return chosen
+
+
+def _skip_link_lists(anc: HtmlElement, m: Measures) -> None:
+    """Children of a climbed ancestor with no prose and mostly links: a side list of links."""
+    for child in anc:
+        if (isinstance(child.tag, str) and child not in m.deep and m.text.get(child, 0)
+                and link_density(child, m) > 0.5):
+            m.skip.add(child)
+
+
+def _with_title(best: HtmlElement, title_el: HtmlElement, m: Measures) -> HtmlElement:
+    """Take in the title's container when it adds little text: the lead usually sits there."""
+    if any(a is best for a in title_el.iterancestors()):
+        return best
+    own = m.text.get(best, 0) - m.links.get(best, 0)
+    title_anc = {id(a): a for a in title_el.iterancestors()}
+    extra = 0
+    child = best
+    for anc in best.iterancestors():
+        if anc.tag in ("html", "body"):
+            return best
+        # Text the climb would add: siblings on the way up, boilerplate left out.
+        for sib in anc:
+            if sib is not child and isinstance(sib.tag, str) and sib not in m.skip:
+                extra += m.text.get(sib, 0) - m.links.get(sib, 0)
+        child = anc
+        if extra > 0.5 * own + 400:
+            return best
+        if id(anc) in title_anc:
+            return anc if _index_of(anc, title_el) < _index_of(anc, best) else best
+    return best
+
+
+def _branch(container: HtmlElement, el: HtmlElement) -> HtmlElement:
+    """The child of container that holds el (el itself when container is el)."""
+    if container is el:
+        return el
+    child = el
+    for anc in el.iterancestors():
+        if anc is container:
+            return child
+        child = anc
+    return el
+
+
+def _index_of(parent: HtmlElement, el: HtmlElement) -> int:
+    """Position among parent's children of the child that holds el."""
+    child = el
+    for anc in el.iterancestors():
+        if anc is parent:
+            return int(parent.index(child))
+        child = anc
+    return -1
