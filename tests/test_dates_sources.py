@@ -189,3 +189,15 @@ def test_a_teaser_that_links_nowhere_inside_the_main_element_is_the_article_s_le
     doc = lxml.html.document_fromstring(outside)
     assert extract_dates(doc, doc.find(".//section"), "de", "http://127.0.0.1/a",
                          today=TODAY) == (None, None)
+
+
+def test_no_byline_after_the_end_of_the_main_element() -> None:
+    html = ("<html><head><meta name='dcterms.date' content='2020-02-11'></head><body>"
+            "<div id='wrap'><div class='body'><h1>Rioja</h1><p>Text.</p></div>"
+            "<div class='shop'><span class='datum'>29.02.2020 18:00 Uhr</span></div></div>"
+            "</body></html>")
+    doc = lxml.html.document_fromstring(html)
+    main = doc.find(".//div[@class='body']")
+    # Without the shop's date, the page's own Dublin Core date dates it.
+    assert extract_dates(doc, main, "de", "http://127.0.0.1/a", today=TODAY)[0] == D(2020, 2, 11)
+    assert extract_dates(doc, None, "de", "http://127.0.0.1/a", today=TODAY)[0] == D(2020, 2, 29)

@@ -97,6 +97,7 @@ class Zones:
         self.dropped: list[HtmlElement] = []  # boilerplate blocks, hidden from htmldate too
         self._keep = keep  # the main element and its ancestors: never boilerplate
         self._main = main
+        self.main_end: int | None = None  # the order at which the main element ends
         self._buffer: list[str] = []
         self._zone = "content"
         self._walk(root, "content", False, False)
@@ -175,3 +176,6 @@ class Zones:
             self._buffer.append(child.tail or "")
         if block:
             self._flush()
+        if el is self._main:
+            self._flush()
+            self.main_end = len(self.lines) + len(self.dated)

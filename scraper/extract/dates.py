@@ -80,7 +80,11 @@ def _byline(zones: Zones, doc: HtmlElement, url: str, language: str | None,
                    and (_DATELINE.match(folds[text]) or _only_dated(folds[text], language)
                         or _opens_with_date(folds[text], language))]
     full_dates: list[date] | None = None  # gathered only when a year is missing
-    for _, text, dated in sorted(candidates):
+    # After the article's end come comments, related lists and footers: no byline there.
+    end = zones.main_end if zones.main_end is not None else len(zones.lines) + len(zones.dated)
+    for order, text, dated in sorted(candidates):
+        if order >= end:
+            break
         folded = folds.get(text) or fold(text)
         labels = labelled_in_folded(folded, language)
         if not text or any(kind != "date" for kind, _ in labels):
