@@ -215,3 +215,33 @@ def test_no_filter_of_any_column_is_a_server_error(archive: tuple[Client, Path, 
                 response = client.get(f"/DB/{table}.json", params={
                     f"{column}__{op}": value, "_nofacet": "1", "_size": "2"})
                 assert response.status_code in (200, 400), (table, column, op, value)
+
+
+def test_a_query_of_more_rows_than_datasette_returns_downloads_whole(
+    archive: tuple[Client, Path, str]
+) -> None:
+    client, path, _ = archive
+    query = "select c.id, p.url from captures c, pages p order by c.id, p.url"
+    [(count,)] = sql(path, f"select count(*) from ({query})")
+    assert count > 1000  # Datasette's max_returned_rows: a page of a query stops there
+    streamed = csv_rows(client.get("/DB.csv", params={"sql": query, "_stream": "on"}))
+    assert len(streamed) == count and len({tuple(r.values()) for r in streamed}) == count
+    excel = client.get("/DB.excel", params={"sql": query})
+    assert excel.content.startswith(b"\xef\xbb\xbf") and len(csv_rows(excel)) == count
+    assert "attachment" in excel.headers["content-disposition"]
+    # Without _stream, Datasette's own CSV of one page, as before.
+    assert len(csv_rows(client.get("/DB.csv", params={"sql": query}))) == 1000
+
+
+def test_a_failing_or_writing_query_is_refused_with_its_reason(
+    archive: tuple[Client, Path, str]
+) -> None:
+    client, path, _ = archive
+    for bad, reason in (("select nope", "no such column: nope"),
+                        ("select * from nowhere", "no such table: nowhere")):
+        response = client.get("/DB.csv", params={"sql": bad, "_stream": "on"})
+        assert response.status_code == 400 and reason in response.text
+    [(before,)] = sql(path, "select count(*) from pages")
+    refused = client.get("/DB.csv", params={"sql": "delete from pages", "_stream": "on"})
+    assert refused.status_code == 400  # Datasette's own refusal of a write
+    assert sql(path, "select count(*) from pages")[0][0] == before

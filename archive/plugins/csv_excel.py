@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from datasette.utils.asgi import Response
 
-from archive.plugins import hookimpl
+from archive.plugins import hookimpl, query_csv
 
 BOM = b"\xef\xbb\xbf"
 FORMAT = "excel"
@@ -62,34 +62,45 @@ def _wants_bom(scope: dict[str, Any]) -> bool:
     return query.get("_bom") == "1"
 
 
+def _bom_sender(send: Any) -> Any:
+    """`send` with the BOM put before the first body bytes of a 200 answer."""
+    state = {"ok": False, "sent": False}
+
+    async def send_with_bom(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            state["ok"] = message.get("status") == 200
+            if state["ok"]:
+                message = dict(message)
+                message["headers"] = [
+                    (k, str(int(v) + len(BOM)).encode() if k.lower() == b"content-length"
+                     else v)
+                    for k, v in message.get("headers", [])
+                ]
+        elif message["type"] == "http.response.body" and state["ok"] and not state["sent"]:
+            state["sent"] = True
+            message = dict(message)
+            message["body"] = BOM + message.get("body", b"")
+        await send(message)
+
+    return send_with_bom
+
+
 @hookimpl
 def asgi_wrapper(datasette: Any) -> Any:
     def wrap(app: Any) -> Any:
         async def with_bom(scope: dict[str, Any], receive: Any, send: Any) -> None:
-            if scope.get("type") == "http" and scope.get("path", "").endswith("." + FORMAT):
-                scope = excel_as_csv(scope)
-            if not _wants_bom(scope):
+            if scope.get("type") != "http":
                 await app(scope, receive, send)
                 return
-            state = {"ok": False, "sent": False}
-
-            async def send_with_bom(message: dict[str, Any]) -> None:
-                if message["type"] == "http.response.start":
-                    state["ok"] = message.get("status") == 200
-                    if state["ok"]:
-                        message = dict(message)
-                        message["headers"] = [
-                            (k, str(int(v) + len(BOM)).encode() if k.lower() == b"content-length"
-                             else v)
-                            for k, v in message.get("headers", [])
-                        ]
-                elif message["type"] == "http.response.body" and state["ok"] and not state["sent"]:
-                    state["sent"] = True
-                    message = dict(message)
-                    message["body"] = BOM + message.get("body", b"")
-                await send(message)
-
-            await app(scope, receive, send_with_bom)
+            if scope.get("path", "").endswith("." + FORMAT):
+                scope = excel_as_csv(scope)
+            target = _bom_sender(send) if _wants_bom(scope) else send
+            # A query's streamed CSV is written whole here; Datasette would cut it at 1000.
+            response = await query_csv.full_csv(datasette, scope)
+            if response is not None:
+                await response.asgi_send(target)
+            else:
+                await app(scope, receive, target)
 
         return with_bom
 
