@@ -92,8 +92,7 @@ def child(db_path: str, delay: float, urls: list[str]) -> None:
                 lags.append(0.0)
                 asyncio.get_running_loop().create_task(probe())
             response = await super().handle_async_request(request)
-            if request.url.path != "/robots.txt":
-                statuses[response.status_code] += 1
+            statuses[response.status_code] += 1  # robots.txt included: it is a request too
             return response
 
     async def probe() -> None:
@@ -253,10 +252,15 @@ def project(args: argparse.Namespace, results: dict, shares: list[float], known_
     changed = results["after changes"]["counts"]
     print(f"night after changes: {changed.get('changed', 0)} changed and {changed.get('new', 0)} new "
           f"pages found on {args.changed} changed sites, the same night their lastmod moved")
-    model = unchanged_model = sum(unchanged["statuses"].values()) / args.sites * args.delay
-    print(f"model check on loopback: an unchanged night of {args.sites} sites at --delay "
-          f"{args.delay} predicted {unchanged_model:.2f} s of politeness per site, measured "
-          f"{unchanged['wall']:.2f} s wall (start-up included)" if model else "")
+    polite = fixed * args.delay
+    print(f"on loopback: the unchanged night's {fixed:.1f} requests per site at --delay "
+          f"{args.delay} are {polite:.2f} s of politeness per site; its {unchanged['wall']:.1f} s "
+          f"wall is mostly start-up (interpreter, imports, the extraction worker)")
+    first = results["first crawl"]
+    per_fetch = 1000 * first["cpu"] / max(1, sum(first["statuses"].values()))
+    print(f"the crawler's own time per fetch in the first crawl ({args.sites} busy sites): "
+          f"{per_fetch:.1f} ms of CPU (crawl and extraction worker); event loop lag median "
+          f"{first['lag_p50']:.1f} ms, 95th percentile {first['lag_p95']:.1f} ms")
 
 
 if __name__ == "__main__":
