@@ -41,15 +41,34 @@ def clean_title(text: str) -> str:
 def _candidates(doc: HtmlElement) -> list[HtmlElement]:
     found: list[HtmlElement] = []
     for el in doc.iter("h1", "h2", "div", "span", "p", "header", "strong"):
-        if el.tag in ("h1", "h2") or el.get("role") == "heading" or _TITLE_CLASS.search(tokens(el)):
+        names = tokens(el)
+        if el.tag in ("h1", "h2") or el.get("role") == "heading" or (
+                _TITLE_CLASS.search(names) and not _KICKER.search(names)):
             found.append(el)
     return found
 
 
+# A kicker, roofline or label set inside the heading above the title's own words.
+_KICKER = re.compile(
+    r"kicker|roofline|topline|toptitle|dachzeile|overline|eyebrow|supertitle|pretitle|"
+    r"topic-label|h1small|(?:^|[\s_-])(?:label|badge|rubric|ressort)(?:$|[\s_-])"
+)
+
+
 def _heading_text(el: HtmlElement, keys: list[str], skip: Collection[HtmlElement]) -> str:
-    """The heading's words; `keys` are the meta titles' `squash`ed forms."""
-    drop = [c for c in el.iter() if c.tag in _NOT_TITLE_TAGS]
-    text = clean_title(text_of(el, [*drop, *skip]))
+    """The heading's words; `keys` are the meta titles' `squash`ed forms.
+
+    Dates, kickers and screen-reader-only bits inside the heading are not its words, as
+    long as words remain without them.
+    """
+    drop = [c for c in el.iterdescendants() if c.tag in _NOT_TITLE_TAGS or (
+        isinstance(c.tag, str) and (c.get("class") or "") and (
+            _KICKER.search(tokens(c)) or _HIDDEN_CLASS.search(tokens(c))))]
+    # Without its kicker, "Klimaschutz: Bohren …" leaves the kicker's separator behind.
+    text = clean_title(text_of(el, [*drop, *skip]).lstrip(":：-–—|·» "))
+    if drop and len(squash(text)) < 3:
+        drop = [c for c in drop if c.tag in _NOT_TITLE_TAGS]
+        text = clean_title(text_of(el, [*drop, *skip]))
     if keys:
         key = squash(text)
         if any(key in k for k in keys):
