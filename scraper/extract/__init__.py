@@ -90,7 +90,8 @@ def extract_page(
         )
         sections = _guard(lambda: build_sections(items, title), [])
     chosen_trail = first(doc, profile.breadcrumb) if profile else None
-    breadcrumb: list[str] = _guard(lambda: find_breadcrumb(doc, title, chosen_trail, url), [])
+    breadcrumb: list[str] = _guard(lambda: find_breadcrumb(
+        doc, title, chosen_trail, url, m.attributed if m.text else None), [])
     body_str = body_text(sections)
     if needs_fallback(body_str, m.text.get(body, 0) - m.links.get(body, 0)):
         second: list[Section] = _guard(lambda: trafilatura_sections(doc, title), [])

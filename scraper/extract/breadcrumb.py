@@ -125,28 +125,38 @@ def _trail_names(names: str) -> str | None:
     return "weak" if _TRAIL_CLASS_WEAK.search(names) else None
 
 
-def _containers(doc: HtmlElement) -> tuple[list[HtmlElement], list[HtmlElement]]:
+def _containers(
+    doc: HtmlElement, attributed: list[tuple[HtmlElement, str, str]] | None = None
+) -> tuple[list[HtmlElement], list[HtmlElement]]:
+    """The outermost elements named as trails, strongly and weakly, in document order.
+
+    `attributed` (from `content.measure`'s walk: element, class-and-id, aria-label) spares
+    a second look at every element of the page.
+    """
+    if attributed is None:
+        attributed = [(el, tokens(el), el.get("aria-label") or "")
+                      for el in doc.iter() if isinstance(el.tag, str)]
     strong: list[HtmlElement] = []
     weak: list[HtmlElement] = []
-    for el in doc.iter():
-        if not isinstance(el.tag, str) or el.tag in ("html", "body", "head", "script", "a"):
-            continue
-        label = el.get("aria-label") or ""
-        names = tokens(el)
-        if not names and not label:
+    for el, names, label in attributed:
+        if (not names and not label) or el.tag in ("html", "body", "head", "script", "a"):
             continue
         kind = _trail_names(names)
         if kind == "not":
             continue
         if (label and _ARIA_TRAIL.search(label)) or kind == "strong":
-            found = strong
+            strong.append(el)
         elif kind == "weak":
-            found = weak
-        else:
-            continue
-        if not any(a in found for a in el.iterancestors()):
-            found.append(el)
-    return strong, weak
+            weak.append(el)
+    return _outermost(strong), _outermost(weak)
+
+
+def _outermost(found: list[HtmlElement]) -> list[HtmlElement]:
+    """Those not inside another one; in document order (disjoint subtrees keep it)."""
+    chosen = set(found)
+    return [el for el in found if not any(a in chosen for a in el.iterancestors())]
+
+
 
 
 def _items(box: HtmlElement) -> list[str]:
@@ -259,12 +269,16 @@ def _link_trail(doc: HtmlElement, url: str) -> list[str]:
 
 
 def find_breadcrumb(
-    doc: HtmlElement, title: str | None, chosen: HtmlElement | None = None, url: str = ""
+    doc: HtmlElement, title: str | None, chosen: HtmlElement | None = None, url: str = "",
+    attributed: list[tuple[HtmlElement, str, str]] | None = None,
 ) -> list[str]:
-    """The trail above the page: a profile's element, markup, JSON-LD, microdata, link trail."""
+    """The trail above the page: a profile's element, markup, JSON-LD, microdata, link trail.
+
+    `attributed` is `content.Measures.attributed`, when the caller measured the page.
+    """
     if chosen is not None:
         return _clean(_items(chosen), title)
-    strong, weak = _containers(doc)
+    strong, weak = _containers(doc, attributed)
     for box in strong + weak:
         items = _clean(_items(box), title)
         if _plausible(items):

@@ -59,6 +59,9 @@ class Measures:
     # Skipped for their tag or class and id words: True for a strong word. Inside the
     # article's container, some name the article's own parts (`body_skip`).
     named: dict[HtmlElement, bool] = field(default_factory=dict)
+    # (element, its "class id" lower-cased, its aria-label) for every element of the body
+    # that has any of them, children before parents: the breadcrumb's candidates.
+    attributed: list[tuple[HtmlElement, str, str]] = field(default_factory=list)
     # Elements holding an "Also available in" label, over the article's translations.
     versions: list[HtmlElement] = field(default_factory=list)
 
@@ -136,7 +139,7 @@ def measure(body: HtmlElement) -> Measures:
     candidates: list[HtmlElement] = []
     strong_els: set[HtmlElement] = set()
     labels: list[tuple[HtmlElement, str, int]] = []  # (element holding it, kind, length)
-    text_len, link_len, skip = m.text, m.links, m.skip
+    text_len, link_len, skip, named_els = m.text, m.links, m.skip, m.attributed
     walker = etree.iterwalk(body, events=("start", "end"))
     for event, el in walker:
         tag = el.tag
@@ -172,18 +175,23 @@ def measure(body: HtmlElement) -> Measures:
                 if tag in _WEAK_TAGS:
                     candidates.append(el)
             else:
-                cls = ident = ""
+                cls = ident = label = ""
                 hidden = False
                 for key, value in attrs:
                     if key == "class":
                         cls = value
                     elif key == "id":
                         ident = value
+                    elif key == "aria-label":
+                        label = value
                     elif key == "style":
                         hidden = hidden or bool(_HIDDEN_STYLE.search(value))
                     elif key == "hidden" or (key == "aria-hidden" and value == "true"):
                         hidden = True
-                strong, weak = furniture(f"{cls} {ident}".lower()) if cls or ident else (False, False)
+                names = f"{cls} {ident}".lower() if cls or ident else ""
+                if names or label:
+                    named_els.append((el, names, label))
+                strong, weak = furniture(names) if names else (False, False)
                 if strong:
                     strong_els.add(el)
                 if tag in _WEAK_TAGS or strong or weak:

@@ -94,8 +94,8 @@ def article_language(
 
 
 # py3langid's time grows with the text; its verdict on a page is settled within its first
-# thousand characters (the same on all 479 publicpages bodies as with 3,000).
-_SAMPLE = 1000
+# 600 characters (the same verdict on all 479 publicpages bodies as with 3,000).
+_SAMPLE = 600
 
 
 def detect_language(text: str) -> str | None:
