@@ -21,6 +21,7 @@ class Outcome(StrEnum):
     GONE = "gone"  # a known page now answers 404 or 410
     FAILED = "failed"  # no usable answer (see FailureReason)
     SKIPPED = "skipped"  # not fetched or not ours: robots.txt, a redirect off the site …
+    REDIRECT = "redirect"  # an imported capture (WARC, Wayback) of a redirect: no crawl makes one
 
 
 # Outcomes that say "nothing new tonight": recorded on the page, never as a full capture.
@@ -31,7 +32,7 @@ PAGE_OUTCOMES = frozenset(
      Outcome.FAILED}
 )
 
-# captures.outcome -> the `crawls` column it counts towards.
+# captures.outcome -> the `crawls` column it counts towards (imports' REDIRECT has no crawl).
 COUNT_COLUMN: dict[str, str] = {
     Outcome.NEW: "new",
     Outcome.CHANGED: "changed",
