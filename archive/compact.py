@@ -107,16 +107,20 @@ def span(page_text: str | None, text: str | None, cursor: int) -> tuple[int | No
 def convert_bodies(conn: sqlite3.Connection) -> None:
     """Recompress every zlib body as zstd, with a dictionary per host that has enough bodies."""
     rows = conn.execute(
-        "SELECT b.sha256, (SELECT url FROM captures c WHERE c.sha256 = b.sha256 "
+        "SELECT b.sha256, b.size, (SELECT url FROM captures c WHERE c.sha256 = b.sha256 "
         "ORDER BY c.id LIMIT 1) FROM bodies b ORDER BY b.rowid"
     ).fetchall()
     by_host: dict[str, list[str]] = {}
-    for sha, url in rows:
+    pages: dict[str, list[str]] = {}  # the bodies small enough to train on
+    for sha, size, url in rows:
         by_host.setdefault(host_of(url), []).append(sha)
+        if size <= compress.MAX_SAMPLE_SIZE:
+            pages.setdefault(host_of(url), []).append(sha)
     for host, shas in by_host.items():
         dictionary_id, data = None, b""
         if len(shas) >= compress.TRAIN_AFTER:
-            samples = [_zlib_body(conn, sha) for sha in shas[-compress.MAX_SAMPLES :]]
+            newest = pages.get(host, [])[-compress.MAX_SAMPLES :]
+            samples = [_zlib_body(conn, sha) for sha in newest]
             dictionary_id, data = compress.train_on(conn, host, samples)
             conn.execute(
                 "UPDATE dictionaries SET used = ? WHERE id = ?", (len(shas), dictionary_id)

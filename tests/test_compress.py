@@ -97,3 +97,13 @@ def test_a_raw_dictionary_wins_while_samples_are_few_and_long() -> None:
     assert data
     sizes = [len(compress.compress(s, data)) for s in samples[:5]]
     assert max(sizes) < 1500
+
+
+def test_documents_are_stored_whole_and_never_trained_on(db: Database) -> None:
+    pdf = b"%PDF-1.4 " + os.urandom(compress.MAX_SAMPLE_SIZE)
+    pages = [body("ml.ambafrance.org", n) for n in range(compress.TRAIN_AFTER + 1)]
+    capture_all(db, "ml.ambafrance.org", [pdf, *pages, pdf + b"v2"])
+    (samples,), = db.execute("SELECT samples FROM dictionaries").fetchall()
+    assert samples == compress.TRAIN_AFTER - 1  # the pages, not the document
+    for data in (pdf, pdf + b"v2", pages[-1]):
+        assert store.capture_body(db, Capture("u", "t", body=data).sha256 or "") == data
