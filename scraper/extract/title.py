@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from .content import HIDDEN_CLASS as _HIDDEN_CLASS
 from .content import furniture
 from .dom import HtmlElement, text_of, tokens
-from .meta import head_title, jsonld, meta_content
+from .meta import head_title, jsonld
 from .text import norm, squash
 
 _TITLE_CLASS = re.compile(r"title|titre|headline|(?:^|[\s_-])h1(?:$|[\s_-])|heading")
@@ -19,11 +19,27 @@ _LANG_MARKERS = re.compile(r"(?:\s*\[[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?\])+\s*$")
 _SITE_SEPARATORS = re.compile(r"\s+[-|–—:·»]\s+|\s*[|｜]\s*")
 
 
-def _meta_titles(doc: HtmlElement) -> list[str]:
+_META_NAMES = frozenset({"og:title", "twitter:title", "dc.title", "dcterms.title",
+                         "og:site_name", "application-name"})
+
+
+def _metas(doc: HtmlElement) -> dict[str, str]:
+    """The first non-empty content of each <meta> the title reads, in one pass."""
+    found: dict[str, str] = {}
+    for el in doc.iter("meta"):
+        key = (el.get("property") or el.get("name") or "").lower()
+        if key in _META_NAMES and key not in found:
+            value = norm(el.get("content"))
+            if value:
+                found[key] = value
+    return found
+
+
+def _meta_titles(doc: HtmlElement, metas: dict[str, str]) -> list[str]:
     titles = [
-        meta_content(doc, "og:title"),
-        meta_content(doc, "twitter:title"),
-        meta_content(doc, "dc.title", "dcterms.title"),
+        metas.get("og:title"),
+        metas.get("twitter:title"),
+        metas.get("dc.title") or metas.get("dcterms.title"),
         head_title(doc),
     ]
     for obj in jsonld(doc):
@@ -133,8 +149,8 @@ def _site_heading(el: HtmlElement, key: str, site_keys: set[str]) -> bool:
     return not parts.query and bool(_HOME.match(parts.path))
 
 
-def _site_keys(doc: HtmlElement) -> set[str]:
-    names = (meta_content(doc, "og:site_name"), meta_content(doc, "application-name"))
+def _site_keys(metas: dict[str, str]) -> set[str]:
+    names = (metas.get("og:site_name"), metas.get("application-name"))
     return {squash(n) for n in names if n}
 
 
@@ -146,9 +162,10 @@ def find_title(
         text = _heading_text(chosen, [], ())
         if text:
             return text, chosen
-    metas = _meta_titles(doc)
+    found = _metas(doc)
+    metas = _meta_titles(doc, found)
     keys = _Metas(metas)
-    site = _site_keys(doc)
+    site = _site_keys(found)
     best_is_site = False
     best: tuple[float, int, HtmlElement, str] | None = None
     longest = max((len(m) for m in metas), default=0) + 100
