@@ -140,24 +140,27 @@ def _zlib_body(conn: sqlite3.Connection, sha: str) -> bytes:
 
 def convert_sections(conn: sqlite3.Connection) -> None:
     """Move sections into section_spans (same rowids, for sections_fts) and make the view."""
-    texts: dict[str, str | None] = {}
-    cursor: dict[str, int] = {}
+    # Streamed in page order, one page's text in memory at a time: a million pages fit.
+    url: str | None = None
+    page_text: str | None = None
+    cursor = count = 0
     rows = conn.execute(
         "SELECT rowid, page_url, position, heading, level, text FROM sections "
         "ORDER BY page_url, position"
-    ).fetchall()
+    )
     for rowid, page_url, position, heading, level, text in rows:
-        if page_url not in texts:
+        if page_url != url:
             row = conn.execute("SELECT text FROM pages WHERE url = ?", (page_url,)).fetchone()
-            texts[page_url] = row[0] if row else None
-        start, length, keep = span(texts[page_url], text, cursor.get(page_url, 0))
+            url, page_text, cursor = page_url, (row[0] if row else None), 0
+        start, length, keep = span(page_text, text, cursor)
         if start is not None:
-            cursor[page_url] = start - 1 + length
+            cursor = start - 1 + length
         conn.execute(
             "INSERT INTO section_spans(rowid, page_url, position, heading, level, start, length, "
             "text) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (rowid, page_url, position, heading, level, start, length, keep),
         )
+        count += 1
     # Checked in SQL, as the view will read it, before the old copy goes.
     wrong = conn.execute(
         "SELECT count(*) FROM sections o JOIN section_spans s ON s.rowid = o.rowid "
@@ -165,7 +168,7 @@ def convert_sections(conn: sqlite3.Connection) -> None:
         "FROM pages p WHERE p.url = s.page_url)) OR o.heading IS NOT s.heading "
         "OR o.level IS NOT s.level"
     ).fetchone()[0]
-    if wrong or len(rows) != conn.execute("SELECT count(*) FROM section_spans").fetchone()[0]:
+    if wrong or count != conn.execute("SELECT count(*) FROM section_spans").fetchone()[0]:
         raise RuntimeError(f"migration 6: {wrong} sections would not read back; nothing changed")
     conn.execute("DROP TABLE sections")
     conn.execute(SECTIONS_VIEW)
@@ -180,21 +183,15 @@ def convert_versions(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE page_versions RENAME TO versions")
     # 1: text, breadcrumb and sections are the page's current row (pages, sections).
     conn.execute("ALTER TABLE versions ADD COLUMN in_pages INTEGER NOT NULL DEFAULT 0")
-    for rowid in _current_versions(conn):
-        conn.execute(
-            "UPDATE versions SET in_pages = 1, text = NULL, breadcrumb = NULL, sections = NULL "
-            "WHERE rowid = ?",
-            (rowid,),
-        )
+    _mark_current_versions(conn)
     conn.execute(PAGE_VERSIONS_VIEW)
 
 
-def _current_versions(conn: sqlite3.Connection) -> set[int]:
-    """Rowids of the versions whose content is exactly their page's current row."""
-    out: set[int] = set()
-    pages = conn.execute(
+def _mark_current_versions(conn: sqlite3.Connection) -> None:
+    """Mark the version whose content is exactly its page's current row, and clear its copy."""
+    pages = conn.execute(  # streamed, not fetched: a million pages' texts would not fit
         "SELECT url, title, text, published, modified, breadcrumb, language FROM pages"
-    ).fetchall()
+    )
     for url, *page in pages:
         sections = compress.sections_json(
             [
@@ -206,15 +203,13 @@ def _current_versions(conn: sqlite3.Connection) -> set[int]:
                 )
             ]
         )
-        row = conn.execute(
-            "SELECT rowid FROM versions WHERE url = ? AND title IS ? AND text IS ? "
-            "AND published IS ? AND modified IS ? AND breadcrumb IS ? AND language IS ? "
-            "AND sections IS ? ORDER BY version DESC LIMIT 1",
+        conn.execute(
+            "UPDATE versions SET in_pages = 1, text = NULL, breadcrumb = NULL, sections = NULL "
+            "WHERE rowid = (SELECT rowid FROM versions WHERE url = ? AND title IS ? "
+            "AND text IS ? AND published IS ? AND modified IS ? AND breadcrumb IS ? "
+            "AND language IS ? AND sections IS ? ORDER BY version DESC LIMIT 1)",
             (url, *page, sections),
-        ).fetchone()
-        if row:
-            out.add(int(row[0]))
-    return out
+        )
 
 
 STEPS: list[str | Callable[[sqlite3.Connection], None]] = [
