@@ -8,7 +8,7 @@ from lxml import etree
 
 from scraper import extract_page
 from scraper.extract.dom import parse
-from scraper.extract.fallback import trafilatura_sections
+from scraper.extract.fallback import needs_fallback, trafilatura_sections
 from scraper.extract.lang_names import code_of_name
 
 URL = "https://xx.diplomatie.gouv.fr/Signature-d-un-accord-culturel-123"
@@ -121,6 +121,19 @@ def test_the_fallback_reads_our_tree_and_leaves_it_as_it_was() -> None:
     assert etree.tostring(doc) == before  # the dates and links read the same tree after it
     assert from_tree == trafilatura_sections(SPANS, "Budget talks")
     assert [s.heading for s in from_tree] == [None, "Scholarships", "Exhibitions"]
+
+
+@pytest.mark.parametrize(("body", "prose", "wanted"), [
+    (0, 500, True),        # nothing found on a page of prose
+    (150, 400, False),     # a tiny page: nothing more to find
+    (600, 2000, True),     # one block of a page holding three times more
+    (600, 1500, False),
+    (1200, 9000, False),   # a body of some length is ours, whatever the page holds
+])
+def test_a_second_opinion_is_asked_for_an_empty_or_short_body_on_a_page_of_prose(
+    body: int, prose: int, wanted: bool
+) -> None:
+    assert needs_fallback("x" * body, prose) is wanted
 
 
 def test_a_page_our_rules_read_keeps_our_extractor() -> None:

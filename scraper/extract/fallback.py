@@ -26,9 +26,19 @@ _BLOCKS = frozenset({"p", "item", "quote", "list", "table", "row", "cell", "lb",
                      "code", "graphic"})
 
 
+# A short body (a lead, one block of a gallery or a recipe) on a page holding many times
+# more prose than it is worth a second opinion too.
+SHORT_BODY = 1000
+SHORT_SHARE = 3
+
+
 def needs_fallback(body_text: str, page_prose: int) -> bool:
-    """True when our body is empty or tiny while the page clearly holds prose."""
-    return len(body_text) < TINY_BODY and page_prose >= PROSE
+    """True when our body is empty or tiny while the page clearly holds prose, or short
+    while the page holds several times more."""
+    size = len(body_text)
+    if size < TINY_BODY:
+        return page_prose >= PROSE
+    return size < SHORT_BODY and page_prose >= SHORT_SHARE * size
 
 
 def trafilatura_sections(doc: HtmlElement | str, title: str | None) -> list[Section]:
