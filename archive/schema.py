@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 
 from sqlite_utils import Database
 
-from archive import compact, revisits
+from archive import compact, compact_history, revisits
 from archive.search import NORMALISER_VERSION, normalise
 from scraper.models import utc_now
 
@@ -222,6 +222,7 @@ MIGRATIONS: list[tuple[int, str, Sequence[Step]]] = [
     (6, "compact storage: text stored once, zstd bodies with per-host dictionaries", compact.STEPS),
     (7, "revisits: what the crawl knows of each URL, to re-check only what changed",
      revisits.STEPS),
+    (8, "older versions' sections as spans of their own text", compact_history.STEPS),
 ]
 LATEST = MIGRATIONS[-1][0]
 

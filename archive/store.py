@@ -8,7 +8,7 @@ validators, seen and gone) lives in `archive.frontier`.
 
 Storage is compact (archive.compact): bodies in zstd with a dictionary per host, a page's
 text stored once in `pages` (sections point into it), and only older versions keeping a copy
-of their own. Versions are numbered in the order of their capture dates, whatever the order in
+of their own (their sections pointing into it). Versions are numbered in the order of their capture dates, whatever the order in
 which the captures arrive (a WARC or Wayback capture older than the first crawl becomes an
 earlier version and never replaces the page's current content).
 """
@@ -23,7 +23,8 @@ from typing import Any
 from sqlite_utils import Database
 
 from archive.compact import host_of, span
-from archive.compress import Executes, body_of, compress_body, sections_json
+from archive.compact_history import compact_sections
+from archive.compress import Executes, body_of, compress_body
 from archive.search import normalise
 from scraper.models import Capture, Page
 
@@ -215,7 +216,7 @@ def _insert_version(
         else (
             page.text,
             json.dumps(content["breadcrumb"], ensure_ascii=False),
-            sections_json(content["sections"]),
+            compact_sections(page.text, content["sections"]),
         )
     )
     db.conn.execute(
@@ -244,14 +245,15 @@ def _keep_copy_of_current(db: Database, url: str) -> None:
     page = conn.execute("SELECT text, breadcrumb FROM pages WHERE url = ?", (url,)).fetchone()
     if page is None:
         return
-    sections = sections_json(
+    sections = compact_sections(
+        page[0],
         [
             {"heading": h, "level": lv, "text": t}
             for h, lv, t in conn.execute(
                 "SELECT heading, level, text FROM sections WHERE page_url = ? ORDER BY position",
                 (url,),
             )
-        ]
+        ],
     )
     conn.execute(
         "UPDATE versions SET in_pages = 0, text = ?, breadcrumb = ?, sections = ? "

@@ -136,6 +136,8 @@ def test_every_page_section_version_and_body_survives_the_migration_byte_for_byt
     # the six older versions, and the singular page's one version, which its page row no
     # longer equals; none of the other current versions
     assert copies == 7
+    spans = db.execute("SELECT count(*) FROM versions WHERE sections LIKE '[[%'").fetchone()
+    assert spans == (7,)  # every older version's sections point into its own text
     kept = db.execute("SELECT text FROM section_spans WHERE text IS NOT NULL").fetchall()
     assert kept == [("ailleurs",)]  # the one section its page's text does not hold
     hosts = db.execute("SELECT host, count(dictionary_id) FROM bodies GROUP BY host").fetchall()

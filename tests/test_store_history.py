@@ -12,6 +12,7 @@ import pytest
 from sqlite_utils import Database
 
 from archive import store
+from archive.compact_history import compact_sections
 from archive.publish import make_datasette
 from archive.schema import ensure_schema
 from scraper.models import Capture, Page, Section
@@ -103,6 +104,9 @@ def test_the_current_text_is_stored_once_and_older_versions_keep_their_own(
                         "ORDER BY version").fetchall()
     assert stored == [(1, 0, 0, 0), (2, 1, 1, 1)]
     assert db.execute("SELECT count(*) FROM section_spans WHERE text IS NOT NULL").fetchone() == (0,)
+    # the older version's sections point into its own text rather than repeat it
+    (old_sections,), = db.execute("SELECT sections FROM versions WHERE version = 1").fetchall()
+    assert old_sections.startswith("[[") and "prudence" not in old_sections
     # read through the views, each version is whole, its JSON spelt as json.dumps spells it,
     # and plain SQLite (no function of ours) reads it the same
     expected = [
@@ -152,3 +156,13 @@ def test_datasette_searches_facets_and_exports_the_views_as_it_did_the_tables(
     assert {f["value"] for f in facets["source"]["results"]} == {"crawl", "wayback"}
     csv = get("/archive/page_versions.csv?_sort=version").text
     assert "Niveau « prudence »" in csv and "Niveau « vigilance »" in csv
+
+
+def test_sections_the_view_cannot_spell_back_are_kept_as_they_were(db: Database) -> None:
+    save(db, "prudence", MAR)
+    save(db, "vigilance", JUL)
+    odd = '[{"heading": null, "level": "2", "text": "x"}, {"other": 1}]'
+    assert compact_sections("x", json.loads(odd)) == json.dumps(json.loads(odd), ensure_ascii=False)
+    with db.conn:
+        db.conn.execute("UPDATE versions SET sections = ? WHERE version = 1", (odd,))
+    assert db.execute("SELECT sections FROM page_versions WHERE version = 1").fetchone() == (odd,)
