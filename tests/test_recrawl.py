@@ -59,3 +59,9 @@ def test_a_week_of_nights_checks_every_page_once_and_a_seventh_of_the_site_each_
             last[u] = when.strftime("%Y-%m-%dT%H:%M:%SZ")
         seen.update(due)
     assert seen == set(urls)  # every page checked within the week
+
+
+def test_a_urls_hash_night_is_stable_and_within_the_cycle() -> None:
+    nights = {rotation_night(f"https://ex.org/a-{n}", 7) for n in range(200)}
+    assert nights == set(range(7))
+    assert rotation_night(URL, 7) == rotation_night(URL, 7)
