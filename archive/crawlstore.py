@@ -92,7 +92,7 @@ class SqliteCrawlStore:
         with db.conn:
             outcome, state = self._record_fetch(crawl_id, visit)
             if visit.listed:
-                revisits.record_listed(db, visit.site, visit.listed)
+                revisits.record_listed(db, visit.site, visit.listed, crawl_id)
             added = frontier.frontier_add(db, crawl_id, visit.site, visit.links)
             if visit.landed_on:
                 # A redirect landed on a page of the site: not to be fetched again tonight.
@@ -125,5 +125,5 @@ class SqliteCrawlStore:
             frontier.mark_gone(db, visit.url, capture.status, capture.fetched_at)
         if capture.status is not None:
             revisits.record_check(db, visit.site, visit.url, capture.fetched_at,
-                                  changed=outcome is Outcome.CHANGED)
+                                  changed=outcome is Outcome.CHANGED, crawl_id=crawl_id)
         return outcome, state

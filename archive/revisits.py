@@ -40,13 +40,17 @@ INSERT OR IGNORE INTO revisits(url, site, last_checked, checks)
 STEPS: list[str | Callable[[sqlite3.Connection], None]] = [SCHEMA]
 
 _COLUMNS = "url, last_checked, listed_lastmod, checked_lastmod, checks, changes"
+
+# Migration 9: the last crawl whose sitemaps or feeds listed each URL, so that a page taken off
+# its site's listing is re-checked the same night (recrawl.py, rule 4).
+LISTED_IN = "ALTER TABLE revisits ADD COLUMN listed_in INTEGER;"
 _CHUNK = 500  # URLs per IN (...) query, well under SQLite's variable limit
 
 
 def _known(row: Sequence[object]) -> KnownURL:
-    url, last_checked, listed, checked, checks, changes = row
+    url, last_checked, listed, checked, checks, changes, *unlisted = row
     return KnownURL(str(url), _text(last_checked), _text(listed), _text(checked),
-                    int(str(checks)), int(str(changes)))
+                    int(str(checks)), int(str(changes)), bool(unlisted and unlisted[0]))
 
 
 def _text(value: object) -> str | None:
@@ -55,10 +59,12 @@ def _text(value: object) -> str | None:
 
 def known(db: Database, site: str) -> list[KnownURL]:
     """Every URL of `site` checked at least once, in URL order."""
+    # `unlisted`: listed by a crawl before the site's latest listing, not by that one (a URL's
+    # listed_in is cleared when it is checked after a listing left it out: see record_check).
     rows = db.conn.execute(
-        f"SELECT {_COLUMNS} FROM revisits WHERE site = ? AND last_checked IS NOT NULL "
-        "ORDER BY url",
-        (site,),
+        f"SELECT {_COLUMNS}, listed_in < (SELECT max(listed_in) FROM revisits WHERE site = ?) "
+        "FROM revisits WHERE site = ? AND last_checked IS NOT NULL ORDER BY url",
+        (site, site),
     )
     return [_known(r) for r in rows]
 
@@ -87,28 +93,38 @@ def site_lists_dates(db: Database, site: str) -> bool:
     return row is not None
 
 
-def record_listed(db: Database, site: str, entries: Iterable[Listed]) -> None:
-    """Remember the latest change date a sitemap or feed gives each URL it lists.
+def record_listed(db: Database, site: str, entries: Iterable[Listed], crawl_id: int) -> None:
+    """Remember that crawl `crawl_id` found each URL listed, with the latest change date a
+    sitemap or feed gives it.
 
-    The latest wins: a feed's publication date must not undo the sitemap's later lastmod (nor
-    flip with it every night). Nothing is written when the date did not move.
+    The latest date wins: a feed's publication date must not undo the sitemap's later lastmod
+    (nor flip with it every night). A row is rewritten in place, never grown.
     """
     db.conn.executemany(
-        "INSERT INTO revisits(url, site, listed_lastmod) VALUES (?, ?, ?) "
-        "ON CONFLICT(url) DO UPDATE SET listed_lastmod = excluded.listed_lastmod "
-        "WHERE listed_lastmod IS NULL OR listed_lastmod < excluded.listed_lastmod",
-        [(e.url, site, e.lastmod) for e in entries if e.lastmod is not None],
+        "INSERT INTO revisits(url, site, listed_lastmod, listed_in) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT(url) DO UPDATE SET listed_in = excluded.listed_in, "
+        "listed_lastmod = CASE WHEN listed_lastmod IS NULL "
+        "OR listed_lastmod < excluded.listed_lastmod THEN excluded.listed_lastmod "
+        "ELSE listed_lastmod END "
+        "WHERE listed_in IS NOT excluded.listed_in OR listed_lastmod IS NULL "
+        "OR listed_lastmod < excluded.listed_lastmod",
+        [(e.url, site, e.lastmod, crawl_id) for e in entries],
     )
 
 
-def record_check(db: Database, site: str, url: str, when: str, changed: bool) -> None:
-    """A fetch of `url` got an answer at `when`: checked now, as its listing says now."""
+def record_check(
+    db: Database, site: str, url: str, when: str, changed: bool, crawl_id: int
+) -> None:
+    """A fetch of `url` got an answer at `when` in crawl `crawl_id`: checked now, as its
+    listing says now. A listing older than this crawl is forgotten (a URL taken off the
+    sitemap is re-checked once, not every night; a listing tonight sets it again)."""
     db.conn.execute(
         "INSERT INTO revisits(url, site, last_checked, checks, changes) VALUES (?, ?, ?, 1, ?) "
         "ON CONFLICT(url) DO UPDATE SET last_checked = excluded.last_checked, "
         "checks = checks + 1, changes = changes + excluded.changes, "
-        "checked_lastmod = listed_lastmod",
-        (url, site, when, int(changed)),
+        "checked_lastmod = listed_lastmod, "
+        "listed_in = CASE WHEN listed_in < ? THEN NULL ELSE listed_in END",
+        (url, site, when, int(changed), crawl_id),
     )
 
 

@@ -223,6 +223,7 @@ MIGRATIONS: list[tuple[int, str, Sequence[Step]]] = [
     (7, "revisits: what the crawl knows of each URL, to re-check only what changed",
      revisits.STEPS),
     (8, "older versions' sections as spans of their own text", compact_history.STEPS),
+    (9, "the last crawl that found each URL in its site's sitemap or feed", [revisits.LISTED_IN]),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -7,13 +7,15 @@ The policy, in order (the first that applies decides):
 3. a page whose listed date (the latest its sitemaps and feeds give) is later than the one
    listed when we last checked it (or, listed since, later than that check) is re-checked
    tonight: a changed page is found the same night;
-4. a page not checked for `full_every` days is re-checked, because sitemaps lie;
-5. so that those full checks do not all fall on one night, each page also has its night in
+4. a page its site's sitemap or feed listed before but no longer lists (and not checked
+   since) is re-checked tonight: a page taken down is found gone the same night;
+5. a page not checked for `full_every` days is re-checked, because sitemaps lie;
+6. so that those full checks do not all fall on one night, each page also has its night in
    every `full_every`, dealt evenly over the site's pages in the order of their URLs' hashes:
    1/full_every of the site a night;
-6. a page that changes often (at least twice, and on at least every other check) is
+7. a page that changes often (at least twice, and on at least every other check) is
    re-checked every night;
-7. any other page is left alone tonight (counted in `crawls.skipped_by_lastmod`).
+8. any other page is left alone tonight (counted in `crawls.skipped_by_lastmod`).
 """
 
 from __future__ import annotations
@@ -69,6 +71,8 @@ def recheck_reason(
     # Compared by day: a sitemap's bare date and a feed's timestamp of the same day agree.
     if listed is not None and listed[:10] > (checked or known.last_checked)[:10]:
         return "lastmod moved"
+    if known.unlisted:
+        return "no longer listed"
     age = now - _when(known.last_checked)
     if full_every_days <= 0 or age >= timedelta(days=full_every_days):
         return "due"

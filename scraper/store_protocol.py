@@ -45,6 +45,9 @@ class KnownURL:
     checked_lastmod: str | None = None  # what it said when we last checked the URL
     checks: int = 0  # answered fetches so far
     changes: int = 0  # of which brought new content
+    # Listed by an earlier night's sitemap or feed, but not by the latest listing of its site,
+    # and not checked since: a page taken off the sitemap may be gone.
+    unlisted: bool = False
 
 
 @dataclass(frozen=True)

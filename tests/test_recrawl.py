@@ -25,6 +25,8 @@ def ago(**kw: float) -> str:
      "lastmod moved"),
     (KnownURL(URL, ago(days=3), "2026-11-30T23:59:59Z", None), True, 3, "lastmod moved"),
     (KnownURL(URL, ago(days=1), "2017-11-16T23:59:59Z", "2017-11-16T10:00:00Z"), True, 3, None),
+    (KnownURL(URL, ago(days=1), unlisted=True), True, 3, "no longer listed"),
+    (KnownURL(URL, ago(hours=20), unlisted=True), False, 3, "no dates listed"),
     (KnownURL(URL, ago(days=7)), True, 3, "due"),
     (KnownURL(URL, ago(days=6)), True, NOW.date().toordinal() % 7, "rotation"),
     (KnownURL(URL, ago(hours=2)), True, NOW.date().toordinal() % 7, None),  # checked tonight
