@@ -92,7 +92,7 @@ class SqliteCrawlStore:
         with db.conn:
             outcome, state = self._record_fetch(crawl_id, visit)
             if visit.listed:
-                revisits.record_listed(db, visit.site, visit.listed, crawl_id)
+                revisits.record_listed(db, visit.site, visit.url, visit.listed, crawl_id)
             added = frontier.frontier_add(db, crawl_id, visit.site, visit.links)
             if visit.landed_on:
                 # A redirect landed on a page of the site: not to be fetched again tonight.

@@ -41,9 +41,15 @@ STEPS: list[str | Callable[[sqlite3.Connection], None]] = [SCHEMA]
 
 _COLUMNS = "url, last_checked, listed_lastmod, checked_lastmod, checks, changes"
 
-# Migration 9: the last crawl whose sitemaps or feeds listed each URL, so that a page taken off
-# its site's listing is re-checked the same night (recrawl.py, rule 4).
-LISTED_IN = "ALTER TABLE revisits ADD COLUMN listed_in INTEGER;"
+# Migration 9: which listing (sitemap or feed) last named each URL and in which crawl, and, on a
+# listing's own row, the last crawl that read it whole. A URL whose listing was read again later
+# without it was taken off: re-checked the same night (recrawl.py, rule 4). A listing not read
+# again (a child sitemap whose date did not move) leaves its URLs listed.
+LISTED_IN = """
+ALTER TABLE revisits ADD COLUMN listed_in INTEGER;
+ALTER TABLE revisits ADD COLUMN listed_by TEXT;
+ALTER TABLE revisits ADD COLUMN parsed_in INTEGER;
+"""
 _CHUNK = 500  # URLs per IN (...) query, well under SQLite's variable limit
 
 
@@ -59,12 +65,13 @@ def _text(value: object) -> str | None:
 
 def known(db: Database, site: str) -> list[KnownURL]:
     """Every URL of `site` checked at least once, in URL order."""
-    # `unlisted`: listed by a crawl before the site's latest listing, not by that one (a URL's
-    # listed_in is cleared when it is checked after a listing left it out: see record_check).
+    # `unlisted`: the listing that named it was read again by a later crawl, which did not name
+    # it (listed_in is cleared once the URL is checked after that: see record_check).
     rows = db.conn.execute(
-        f"SELECT {_COLUMNS}, listed_in < (SELECT max(listed_in) FROM revisits WHERE site = ?) "
-        "FROM revisits WHERE site = ? AND last_checked IS NOT NULL ORDER BY url",
-        (site, site),
+        f"SELECT {_COLUMNS}, r.listed_in < (SELECT l.parsed_in FROM revisits l "
+        "WHERE l.url = r.listed_by) FROM revisits r "
+        "WHERE r.site = ? AND r.last_checked IS NOT NULL ORDER BY r.url",
+        (site,),
     )
     return [_known(r) for r in rows]
 
@@ -93,22 +100,29 @@ def site_lists_dates(db: Database, site: str) -> bool:
     return row is not None
 
 
-def record_listed(db: Database, site: str, entries: Iterable[Listed], crawl_id: int) -> None:
-    """Remember that crawl `crawl_id` found each URL listed, with the latest change date a
-    sitemap or feed gives it.
+def record_listed(
+    db: Database, site: str, listing: str, entries: Iterable[Listed], crawl_id: int
+) -> None:
+    """Remember that crawl `crawl_id` read `listing` whole and found each URL in it, with the
+    latest change date a sitemap or feed gives it.
 
     The latest date wins: a feed's publication date must not undo the sitemap's later lastmod
-    (nor flip with it every night). A row is rewritten in place, never grown.
+    (nor flip with it every night). Rows are rewritten in place, never grown.
     """
+    db.conn.execute(
+        "INSERT INTO revisits(url, site, parsed_in) VALUES (?, ?, ?) "
+        "ON CONFLICT(url) DO UPDATE SET parsed_in = excluded.parsed_in",
+        (listing, site, crawl_id),
+    )
     db.conn.executemany(
-        "INSERT INTO revisits(url, site, listed_lastmod, listed_in) VALUES (?, ?, ?, ?) "
+        "INSERT INTO revisits(url, site, listed_lastmod, listed_in, listed_by) "
+        "VALUES (?, ?, ?, ?, ?) "
         "ON CONFLICT(url) DO UPDATE SET listed_in = excluded.listed_in, "
+        "listed_by = excluded.listed_by, "
         "listed_lastmod = CASE WHEN listed_lastmod IS NULL "
         "OR listed_lastmod < excluded.listed_lastmod THEN excluded.listed_lastmod "
-        "ELSE listed_lastmod END "
-        "WHERE listed_in IS NOT excluded.listed_in OR listed_lastmod IS NULL "
-        "OR listed_lastmod < excluded.listed_lastmod",
-        [(e.url, site, e.lastmod, crawl_id) for e in entries],
+        "ELSE listed_lastmod END",
+        [(e.url, site, e.lastmod, crawl_id, listing) for e in entries],
     )
 
 

@@ -67,3 +67,27 @@ def test_a_urls_hash_night_is_stable_and_within_the_cycle() -> None:
     nights = {rotation_night(f"https://ex.org/a-{n}", 7) for n in range(200)}
     assert nights == set(range(7))
     assert rotation_night(URL, 7) == rotation_night(URL, 7)
+
+
+def test_a_url_is_unlisted_only_when_the_listing_that_named_it_is_read_again_without_it(tmp_path):
+    from archive import open_archive, revisits
+    from scraper.store_protocol import Listed
+
+    index, child, other = "https://x.org/sitemap.xml", "https://x.org/s1.xml", "https://x.org/s2.xml"
+    a, b, c = "https://x.org/a", "https://x.org/b", "https://x.org/c"
+    with open_archive(tmp_path / "a.db") as archive:
+        db = archive.db
+        with db.conn:  # night 1: the index names two children; each lists its pages
+            revisits.record_listed(db, "x", index, [Listed(child), Listed(other)], 1)
+            revisits.record_listed(db, "x", child, [Listed(a, "2026-11-01"), Listed(b)], 1)
+            revisits.record_listed(db, "x", other, [Listed(c, "2026-11-01")], 1)
+            for url in (a, b, c):
+                revisits.record_check(db, "x", url, "2026-11-30T01:00:00Z", False, 1)
+        with db.conn:  # night 2: s1 is read again without b; s2 is not read (its date held)
+            revisits.record_listed(db, "x", index, [Listed(child), Listed(other)], 2)
+            revisits.record_listed(db, "x", child, [Listed(a, "2026-11-01")], 2)
+        unlisted = {k.url for k in revisits.known(db, "x") if k.unlisted}
+        assert unlisted == {b}
+        with db.conn:  # b is checked (and found gone): it is not re-checked again for that
+            revisits.record_check(db, "x", b, "2026-12-01T01:00:00Z", False, 2)
+        assert not any(k.unlisted for k in revisits.known(db, "x"))
