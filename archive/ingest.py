@@ -10,16 +10,16 @@ stopped and stores nothing twice: a capture and its item's `done` are one transa
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
 from sqlite_utils import Database
 
 from archive.store import save_capture, save_extraction, set_outcome
-from scraper.models import Capture, Page, Site, is_html
+from scraper.models import Capture, CaptureExtractor, Site, is_html
 
-Extract = Callable[[bytes, str, dict[str, str]], Page]
+Extract = CaptureExtractor
 
 
 def save_foreign_capture(
@@ -45,7 +45,7 @@ def save_foreign_capture(
     db.conn.execute("UPDATE captures SET source = ? WHERE id = ?", (source, capture_id))
     if html and body is not None:
         try:
-            page = extract(body, capture.url, dict(capture.headers))
+            page = extract(body, capture.url, dict(capture.headers), capture.fetched_at)
         except Exception:  # noqa: BLE001 - one bad capture must not stop the rest
             outcome = "failed"
         else:

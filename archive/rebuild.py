@@ -8,7 +8,6 @@ kept, through the same storage functions the crawl uses.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -16,17 +15,17 @@ from sqlite_utils import Database
 
 from archive.frontier import mark_gone
 from archive.store import capture_body, save_extraction
-from scraper.models import Page, is_html
+from scraper.models import CaptureExtractor, is_html
 from scraper.outcomes import PAGE_OUTCOMES
 
 
 def reextract(
-    db: Database, extract: Callable[[bytes, str, dict[str, str]], Page]
+    db: Database, extract: CaptureExtractor
 ) -> dict[str, int]:
     """Rebuild pages, sections, translations and page_versions from stored captures, offline.
 
-    `extract(body, url, headers)` gets each capture's body, page URL and response headers
-    (lower-case names), as the crawl had them. Never commits: wrap it in `with db.conn:` so readers see the old archive until the new one
+    `extract(body, url, headers, fetched_at)` gets each capture's body, page URL, response
+    headers (lower-case names) and fetch time, as the crawl had them. Never commits: wrap it in `with db.conn:` so readers see the old archive until the new one
     is complete. Returns counts: pages (now in the archive), new, changed, unchanged (each page's
     latest content compared with before), removed (pages no capture rebuilds), failed
     (captures whose extraction raised).
@@ -69,7 +68,7 @@ def reextract(
                 continue
             previous_sha = sha
             try:
-                page = extract(body, url, headers)
+                page = extract(body, url, headers, fetched_at)
             except Exception:  # noqa: BLE001 - one bad capture must not stop the rebuild of the rest
                 failed += 1
                 continue

@@ -77,7 +77,7 @@ def import_warcs(
 ) -> ImportResult:
     """Import the response and revisit records of WARC files whose URL is on one of `sites`.
 
-    `extract(body, url, headers)` is the crawl's extraction (see `scraper.crawl.extract_capture`).
+    `extract(body, url, headers, fetched_at)` is the crawl's extraction (see `scraper.crawl.extract_capture`).
     Commits every BATCH records. Raises WarcError for a file that is not WARC, or breaks off
     (the records read whole before stay: importing it again skips them).
     """

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
 from scraper.cdx import CdxClient, CdxRow, RawCapture
-from scraper.models import Capture, Page, Site
+from scraper.models import Capture, CaptureExtractor, Site
 from scraper.urls import normalize_url
 
-Extract = Callable[[bytes, str, dict[str, str]], Page]
+Extract = CaptureExtractor
 PAGE_TYPES = ("text/html", "application/xhtml+xml", "warc/revisit")
 PERIOD_DIGITS = {"year": 4, "month": 6}
 

@@ -266,7 +266,8 @@ class Crawl:
         links: list[str] = []
         listed: tuple[Listed, ...] = ()
         if outcome is Outcome.NEW and capture.body is not None:
-            page = await self.extraction.run(capture.body, page_url, capture.headers)
+            page = await self.extraction.run(capture.body, page_url, capture.headers,
+                                             capture.fetched_at)
             links = page.links
         elif listing and outcome is Outcome.DOCUMENT and capture.body is not None:
             found = read_listing(capture.body, page_url)

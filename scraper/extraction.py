@@ -18,6 +18,7 @@ import os
 import pickle
 import signal
 from concurrent.futures import Executor, ProcessPoolExecutor
+from datetime import date
 from types import TracebackType
 from typing import Protocol, Self
 
@@ -31,18 +32,27 @@ class Extractor(Protocol):
 
     def __call__(
         self, html: bytes, url: str, *, content_type: str | None = None,
-        content_language: str | None = None,
+        content_language: str | None = None, today: date | None = None,
     ) -> Page: ...
 
 
-def extract_capture(extract: Extractor, body: bytes, url: str, headers: dict[str, str]) -> Page:
-    """One page's extraction from a capture: the crawl and `reextract` both go through here,
-    so the two always see a page the same way."""
+def extract_capture(
+    extract: Extractor, body: bytes, url: str, headers: dict[str, str],
+    fetched_at: str | None = None,
+) -> Page:
+    """One page's extraction from a capture: the crawl, `reextract` and the WARC and Wayback
+    imports all go through here, so they always see a page the same way.
+
+    `fetched_at` (ISO 8601) is the capture's time: its day is the extractor's "today" (no page
+    was published after it was fetched), so re-extracting a capture gives the same dates
+    whenever it is done.
+    """
     return extract(
         body,
         url,
         content_type=headers.get("content-type"),
         content_language=headers.get("content-language"),
+        today=date.fromisoformat(fetched_at[:10]) if fetched_at else None,
     )
 
 
@@ -100,13 +110,17 @@ class Extraction:
         """Whether extraction runs in worker processes (else in threads)."""
         return self._pool is not None
 
-    async def run(self, body: bytes, url: str, headers: dict[str, str]) -> Page:
-        """The extraction of one page's body."""
+    async def run(
+        self, body: bytes, url: str, headers: dict[str, str], fetched_at: str | None = None
+    ) -> Page:
+        """The extraction of one page's body, fetched at `fetched_at`."""
         if self._pool is None:
-            return await asyncio.to_thread(extract_capture, self.extract, body, url, headers)
+            return await asyncio.to_thread(
+                extract_capture, self.extract, body, url, headers, fetched_at
+            )
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(
-            self._pool, extract_capture, self.extract, body, url, headers
+            self._pool, extract_capture, self.extract, body, url, headers, fetched_at
         )
 
     def close(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cached_property
@@ -119,3 +120,9 @@ class Capture:
     @property
     def is_html(self) -> bool:
         return self.body is not None and is_html(self.content_type, self.body)
+
+
+# How the archive side extracts a stored capture (reextract, WARC import, Wayback backfill):
+# `extract(body, page_url, headers, fetched_at)`, as `scraper.extraction.extract_capture` does
+# with `extract_page` bound (`functools.partial`).
+CaptureExtractor = Callable[[bytes, str, dict[str, str], str], Page]

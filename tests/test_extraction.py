@@ -39,3 +39,18 @@ def test_an_extractor_that_cannot_travel_runs_in_a_thread() -> None:
 
     in_processes, page = asyncio.run(go())
     assert not in_processes and page.title == "local" and calls == [URL]
+
+
+DATED = ("<html lang='fr'><body><h1>Fête nationale</h1><p class='date'>publié le 14 juillet "
+         "2021</p><p>La réception a lieu à la résidence de France, ouverte à tous.</p>"
+         "</body></html>").encode()
+
+
+def test_a_capture_is_dated_as_of_its_fetch_day_whenever_it_is_extracted() -> None:
+    # The fetch day is the extractor's "today": a date after it is not believed, so the same
+    # capture gives the same page in a crawl, in reextract today, or in ten years.
+    after = extract_capture(extract_page, DATED, URL, HEADERS, "2021-07-20T08:00:00Z")
+    before = extract_capture(extract_page, DATED, URL, HEADERS, "2021-07-01T08:00:00Z")
+    assert str(after.published) == "2021-07-14"
+    assert before.published is None
+    assert before == extract_capture(extract_page, DATED, URL, HEADERS, "2021-07-01T23:59:59Z")
