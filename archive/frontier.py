@@ -113,11 +113,6 @@ def frontier_add(
     return added
 
 
-def frontier_next(db: Database, crawl_id: int, site: str, limit: int) -> list[tuple[str, int]]:
-    """Up to `limit` queued (url, depth) of a site, oldest first."""
-    return [(url, depth) for url, depth, _ in frontier_queued(db, crawl_id, site, limit)]
-
-
 def frontier_queued(
     db: Database, crawl_id: int, site: str, limit: int
 ) -> list[tuple[str, int, str | None]]:

@@ -17,6 +17,7 @@ from typing import Protocol
 from sqlite_utils import Database
 
 from archive.store import save_capture, save_extraction, set_outcome
+from scraper.outcomes import Outcome
 from scraper.models import Capture, CaptureExtractor, Site, is_html
 
 Extract = CaptureExtractor
@@ -39,7 +40,7 @@ def save_foreign_capture(
         return None
     body = capture.body
     html = capture.status == 200 and body is not None and is_html(capture.content_type, body)
-    outcome = "new" if html else _outcome_without_page(capture.status)
+    outcome: str = Outcome.NEW if html else _outcome_without_page(capture.status)
     capture_id = save_capture(db, capture, None, outcome)
     # Before the extraction: the version row takes its capture's source when it is written.
     db.conn.execute("UPDATE captures SET source = ? WHERE id = ?", (source, capture_id))
@@ -47,7 +48,7 @@ def save_foreign_capture(
         try:
             page = extract(body, capture.url, dict(capture.headers), capture.fetched_at)
         except Exception:  # noqa: BLE001 - one bad capture must not stop the rest
-            outcome = "failed"
+            outcome = Outcome.FAILED
         else:
             outcome = save_extraction(db, page, capture_id, site, capture.fetched_at)
         set_outcome(db, capture_id, outcome)
@@ -63,14 +64,14 @@ def remember_site(db: Database, site: Site) -> None:
     )
 
 
-def _outcome_without_page(status: int | None) -> str:
+def _outcome_without_page(status: int | None) -> Outcome:
     if status == 200:
-        return "document"
+        return Outcome.DOCUMENT
     if status in (404, 410):
-        return "gone"
+        return Outcome.GONE
     if status is not None and 300 <= status < 400:
-        return "redirect"
-    return "failed"
+        return Outcome.REDIRECT
+    return Outcome.FAILED
 
 
 class Listed(Protocol):

@@ -96,12 +96,13 @@ def test_the_frontier_is_first_in_first_out_and_ignores_urls_it_holds(db: Databa
         assert frontier.frontier_add(db, crawl, "a", [("u3", 0, None), ("u1", 1, "u3")]) == 2
         assert frontier.frontier_add(db, crawl, "a", [("u1", 2, None), ("u2", 1, "u3")]) == 1
         frontier.frontier_add(db, crawl, "b", [("v1", 0, None)])
-    assert frontier.frontier_next(db, crawl, "a", 10) == [("u3", 0), ("u1", 1), ("u2", 1)]
-    assert frontier.frontier_next(db, crawl, "a", 1) == [("u3", 0)]
+    assert frontier.frontier_queued(db, crawl, "a", 10) == [
+        ("u3", 0, None), ("u1", 1, "u3"), ("u2", 1, "u3")]
+    assert frontier.frontier_queued(db, crawl, "a", 1) == [("u3", 0, None)]
     with db.conn:
         frontier.frontier_done(db, crawl, "u3", "done")
         frontier.frontier_done(db, crawl, "u1", "failed")
-    assert frontier.frontier_next(db, crawl, "a", 10) == [("u2", 1)]
+    assert frontier.frontier_queued(db, crawl, "a", 10) == [("u2", 1, "u3")]
     assert frontier.frontier_size(db, crawl, "a") == 3
     assert frontier.frontier_size(db, crawl, "b") == 1
 
@@ -223,7 +224,7 @@ def test_mark_gone_keeps_the_page_and_a_later_answer_brings_it_back(db: Database
     assert (row["gone_at"], row["last_seen"]) == (None, "2024-04-01T00:00:00Z")
 
 
-def fake_extract(body: bytes, url: str, headers: dict[str, str]) -> Page:
+def fake_extract(body: bytes, url: str, headers: dict[str, str], fetched_at: str) -> Page:
     text = body.decode()
     if "broken" in text:
         raise ValueError("cannot parse")
