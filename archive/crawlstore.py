@@ -86,6 +86,10 @@ class SqliteCrawlStore:
             return None
         return Validators(known["etag"], known["last_modified"], known["sha256"])
 
+    def body(self, sha256: str) -> bytes | None:
+        """A body the archive keeps, decompressed (None when it holds no such body)."""
+        return store.capture_body(self.db, sha256)
+
     def record_visit(self, crawl_id: int, visit: Visit) -> Recorded:
         """Record one visited URL, atomically: all of it, or (killed) none of it."""
         db = self.db

@@ -27,7 +27,7 @@ from .models import Capture, Page, Site, utc_now
 from .outcomes import FailureReason, Outcome
 from .progress import Reporter
 from .recrawl import recheck_reason, rotation_nights
-from .store_protocol import CrawlStore, KnownURL, Listed, QueuedURL, Visit
+from .store_protocol import CrawlStore, KnownURL, Listed, QueuedURL, Validators, Visit
 from .urls import in_scope, normalize_url, site_aliases, trap_reason, walks_a_sequence
 
 __all__ = ["CrawlOptions", "CrawlResult", "Extractor", "crawl", "extract_capture",
@@ -155,6 +155,8 @@ class Crawl:
         return added
 
     def _due(self, site: Site, known: KnownURL) -> bool:
+        if known.listed_lastmod is None and is_discovery_url(known.url):
+            return True  # a child sitemap its index gives no date: asked (conditionally) nightly
         lists = self._lists_dates.get(site.name, False)
         night = self._nights.get(site.name, {}).get(known.url)
         return recheck_reason(known, self.now, self.options.full_every_days,
@@ -242,6 +244,18 @@ class Crawl:
 
     # -- one URL ----------------------------------------------------------------------------
 
+    def _listing_body(
+        self, capture: Capture, outcome: Outcome, known: Validators | None
+    ) -> bytes | None:
+        """The body of a sitemap or feed to read tonight: the one fetched, or on a 304 the one
+        the archive keeps. A sitemap index that did not change still names children that may
+        have: their own conditional requests tell."""
+        if outcome is Outcome.DOCUMENT:
+            return capture.body
+        if outcome is Outcome.NOT_MODIFIED and known is not None and known.sha256:
+            return self.store.body(known.sha256)
+        return None
+
     async def _visit(
         self, site: Site, url: str, depth: int, found_on: str | None = None
     ) -> Capture | None:
@@ -269,8 +283,8 @@ class Crawl:
             page = await self.extraction.run(capture.body, page_url, capture.headers,
                                              capture.fetched_at)
             links = page.links
-        elif listing and outcome is Outcome.DOCUMENT and capture.body is not None:
-            found = read_listing(capture.body, page_url)
+        elif listing and (body := self._listing_body(capture, outcome, known)) is not None:
+            found = read_listing(body, page_url)
             listed = tuple(found.children + found.pages)
             links = found.urls
             if any(e.lastmod for e in listed):

@@ -121,6 +121,10 @@ class CrawlStore(Protocol):
         """The URL's last full answer's validators, None for a URL never answered 200."""
         ...
 
+    def body(self, sha256: str) -> bytes | None:
+        """A body the archive keeps (a listing answered 304 is read again from it)."""
+        ...
+
     def record_visit(self, crawl_id: int, visit: Visit) -> Recorded:
         """Record one visited URL, atomically."""
         ...
