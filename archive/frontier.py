@@ -24,12 +24,13 @@ COUNT_KEYS = ("fetched", "new", "changed", "unchanged", "failed", "documents", "
 
 
 def save_site(db: Database, site: Site) -> None:
-    """Insert or update a site's row, keyed by its first host."""
+    """Insert or update a site's row, keyed by its name (as pages.site holds it)."""
     db.conn.execute(
-        "INSERT INTO sites(host, name, country, languages) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT(host) DO UPDATE SET name = excluded.name, country = excluded.country, "
-        "languages = excluded.languages",
-        (site.hosts[0], site.name, site.country, json.dumps(list(site.languages))),
+        "INSERT INTO sites(name, host, hosts, country, languages) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT(name) DO UPDATE SET host = excluded.host, hosts = excluded.hosts, "
+        "country = excluded.country, languages = excluded.languages",
+        (site.name, site.hosts[0], json.dumps(list(site.hosts)), site.country,
+         json.dumps(list(site.languages))),
     )
 
 

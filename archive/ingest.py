@@ -17,8 +17,8 @@ from typing import Protocol
 from sqlite_utils import Database
 
 from archive.store import save_capture, save_extraction, set_outcome
-from scraper.outcomes import Outcome
 from scraper.models import Capture, CaptureExtractor, Site, is_html
+from scraper.outcomes import Outcome
 
 Extract = CaptureExtractor
 
@@ -59,8 +59,10 @@ def remember_site(db: Database, site: Site) -> None:
     """Add a site the user named to `sites` (a site already there is left as the crawl wrote
     it), so that the next import or backfill covers it without being told again."""
     db.conn.execute(
-        "INSERT OR IGNORE INTO sites(host, name, country, languages) VALUES (?, ?, ?, ?)",
-        (site.hosts[0], site.name, site.country, json.dumps(list(site.languages))),
+        "INSERT OR IGNORE INTO sites(name, host, hosts, country, languages) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (site.name, site.hosts[0], json.dumps(list(site.hosts)), site.country,
+         json.dumps(list(site.languages))),
     )
 
 

@@ -213,6 +213,26 @@ def _record_normaliser(conn: sqlite3.Connection) -> None:
     )
 
 
+# Keyed by the site's name, which pages.site (and frontier, revisits, crawls.sites) hold, so
+# that `pages JOIN sites ON sites.name = pages.site` is a join on a key. Its hosts and aliases
+# are a JSON array; `host` stays the main one. Pages filed under a site no row named get one.
+_SITES_BY_NAME = """
+CREATE TABLE sites_by_name (
+    name TEXT PRIMARY KEY,
+    host TEXT NOT NULL,
+    hosts TEXT,  -- JSON array
+    country TEXT,
+    languages TEXT  -- JSON array
+);
+INSERT OR IGNORE INTO sites_by_name(name, host, hosts, country, languages)
+    SELECT coalesce(name, host), host, json_array(host), country, languages FROM sites
+    ORDER BY rowid;
+INSERT OR IGNORE INTO sites_by_name(name, host, hosts)
+    SELECT DISTINCT site, site, json_array(site) FROM pages WHERE site IS NOT NULL;
+DROP TABLE sites;
+ALTER TABLE sites_by_name RENAME TO sites;
+"""
+
 MIGRATIONS: list[tuple[int, str, Sequence[Step]]] = [
     (1, "core tables", [_CORE]),
     (2, "page history and language provenance", [_HISTORY]),
@@ -224,6 +244,7 @@ MIGRATIONS: list[tuple[int, str, Sequence[Step]]] = [
      revisits.STEPS),
     (8, "older versions' sections as spans of their own text", compact_history.STEPS),
     (9, "the last crawl that found each URL in its site's sitemap or feed", [revisits.LISTED_IN]),
+    (10, "sites keyed by name, as pages.site holds it, with all their hosts", [_SITES_BY_NAME]),
 ]
 LATEST = MIGRATIONS[-1][0]
 

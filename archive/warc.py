@@ -147,7 +147,8 @@ def _captures(db: Database, since: str | None) -> Iterator[_Row]:
 
 
 def _site_hosts(db: Database, site: str) -> set[str]:
-    hosts = {h for (h,) in db.conn.execute("SELECT host FROM sites WHERE name = ?", (site,))}
+    hosts = {h for (h,) in db.conn.execute(
+        "SELECT value FROM sites, json_each(sites.hosts) WHERE name = ?", (site,))}
     if not hosts and not db.conn.execute(
         "SELECT 1 FROM pages WHERE site = ? LIMIT 1", (site,)
     ).fetchone():

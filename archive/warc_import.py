@@ -13,6 +13,7 @@ WARC files under its archive/ folder.
 from __future__ import annotations
 
 import gzip
+import json
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -67,9 +68,17 @@ class _Response:
 
 
 def archive_sites(db: Database) -> list[Site]:
-    """The sites the archive already holds (their main host only): the default import scope."""
-    rows = db.conn.execute("SELECT name, host FROM sites ORDER BY name").fetchall()
-    return [Site(name=str(name), hosts=(str(host),), start_urls=()) for name, host in rows]
+    """The sites the archive already holds, with all their hosts: the default import scope."""
+    rows = db.conn.execute("SELECT name, host, hosts FROM sites ORDER BY name").fetchall()
+    return [Site(name=str(name), hosts=_hosts(host, hosts), start_urls=()) for name, host, hosts in rows]
+
+
+def _hosts(host: str, hosts: str | None) -> tuple[str, ...]:
+    try:
+        listed = [str(h) for h in json.loads(hosts or "[]")]
+    except ValueError:
+        listed = []
+    return tuple(dict.fromkeys([str(host), *listed]))
 
 
 def import_warcs(

@@ -95,3 +95,23 @@ def test_plain_sqlite_without_our_functions_can_read_and_search_the_archive(db: 
     conn.execute("SELECT * FROM pages_fts WHERE pages_fts MATCH 'x'").fetchall()
     conn.execute("SELECT * FROM pages").fetchall()
     conn.close()
+
+
+def test_sites_keyed_by_host_become_sites_keyed_by_name_with_their_pages_joined(tmp_path):
+    path = tmp_path / "old.db"
+    old = Database(path)
+    ensure_schema(old, upto=9)
+    old.conn.execute("INSERT INTO sites(host, name, country, languages) VALUES "
+                     "('ml.ambafrance.org', 'ml', 'Mali', '[\"fr\"]')")
+    old.conn.execute("INSERT INTO pages(url, site, title) VALUES "
+                     "('https://ml.ambafrance.org/a', 'ml', 'A'), "
+                     "('http://127.0.0.1:8765/b', '127.0.0.1:8765', 'B')")
+    old.conn.commit()
+    old.close()
+    db = Database(path)
+    ensure_schema(db)
+    assert db["sites"].pks == ["name"]
+    joined = {r["title"]: (r["host"], r["hosts"]) for r in db.query(
+        "SELECT p.title, s.host, s.hosts FROM pages p JOIN sites s ON s.name = p.site")}
+    assert joined == {"A": ("ml.ambafrance.org", '["ml.ambafrance.org"]'),
+                      "B": ("127.0.0.1:8765", '["127.0.0.1:8765"]')}

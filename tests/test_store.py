@@ -49,15 +49,25 @@ def matches(db: Database, table: str, query: str) -> int:
     return int(db.execute(sql, [fts_query(query)]).fetchone()[0])
 
 
-def test_save_site_inserts_then_updates_the_site_under_its_first_host(db: Database) -> None:
+def test_save_site_inserts_then_updates_the_site_under_its_name(db: Database) -> None:
     with db.conn:
-        frontier.save_site(db, Site("France au Maroc", ("ma.ambafrance.org", "www.ambafrance-ma.org"),
-                                 ("https://ma.ambafrance.org/",), "Maroc", ("fr", "ar")))
-        frontier.save_site(db, Site("La France au Maroc", ("ma.ambafrance.org",), (), "Maroc",
-                                 ("fr", "ar", "en")))
+        frontier.save_site(db, Site("ma", ("ma.ambafrance.org",), ("https://ma.ambafrance.org/",),
+                                 "Maroc", ("fr", "ar")))
+        frontier.save_site(db, Site("ma", ("ma.ambafrance.org", "www.ambafrance-ma.org"), (),
+                                 "Maroc", ("fr", "ar", "en")))
     rows = list(db.query("SELECT * FROM sites"))
-    assert rows == [{"host": "ma.ambafrance.org", "name": "La France au Maroc",
+    assert rows == [{"name": "ma", "host": "ma.ambafrance.org",
+                     "hosts": '["ma.ambafrance.org", "www.ambafrance-ma.org"]',
                      "country": "Maroc", "languages": '["fr", "ar", "en"]'}]
+
+
+def test_sites_join_pages_on_the_name_pages_hold(db: Database) -> None:
+    with db.conn:
+        frontier.save_site(db, Site("ma", ("ma.ambafrance.org",), (), "Maroc", ("fr",)))
+        cid = store.save_capture(db, capture(), None, "new")
+        store.save_extraction(db, page(), cid, "ma", "2024-01-01T00:00:00Z")
+    [row] = db.query("SELECT p.url, s.country FROM pages p JOIN sites s ON s.name = p.site")
+    assert row["country"] == "Maroc"
 
 
 def test_a_crawl_runs_is_found_interrupted_and_finishes_with_its_counts(db: Database) -> None:
