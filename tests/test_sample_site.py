@@ -21,12 +21,12 @@ from bs4 import BeautifulSoup, Tag
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from protego import Protego
+from shared_data import SHARED, require
 
 from scraper.sample_site import RunningSite, SampleSite, serve_sample_site
 from scraper.sample_site.render import href
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
 SEED_DIR = SHARED / "seed"
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
@@ -268,9 +268,9 @@ def test_synthetic_articles_are_deterministic_and_follow_the_template() -> None:
     assert one.respond("GET", "/-Dossiers-?debut_articles=99990")[0] == 200
 
 
-@pytest.mark.skipif(not SEED_DIR.is_dir(), reason="../shared/seed is absent")
 def test_the_seed_page_holds_every_paragraph_heading_and_the_breadcrumb(
         client: httpx.Client, server: RunningSite) -> None:
+    require(SEED_DIR / "expected.json", "the seed page's expected extraction")
     expected = json.loads((SEED_DIR / "expected.json").read_text("utf-8"))
     resp = client.get(server.site.seed_path)
     assert urlsplit(expected["url"]).path == server.site.seed_path
