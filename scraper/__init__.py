@@ -1,7 +1,7 @@
 """embassy-archive: a polite crawler and multilingual archive of embassy websites.
 
 `extract_page` is imported at once (it is all a worker process needs); the crawl API
-(`crawl_sites`, `reextract`, `seed_site`, `LockHeld`) on first use, since it brings in httpx
+(`crawl_sites`, `reextract`, `seed_site`) on first use, since it brings in httpx
 and the archive's storage.
 """
 
@@ -11,9 +11,9 @@ from .extract import extract_page
 
 __version__ = "0.1.0"
 
-_API = ("LockHeld", "crawl_sites", "reextract", "seed_site")
+_API = ("crawl_sites", "reextract", "seed_site")
 
-__all__ = ["__version__", "extract_page", *_API]
+__all__ = ["__version__", "crawl_sites", "extract_page", "reextract", "seed_site"]
 
 
 def __getattr__(name: str) -> Any:

@@ -14,8 +14,8 @@ from archive import (
     LockHeld,
     NotAnArchive,
     open_archive,
+    store,
 )
-from archive import store
 from archive.lock import crawl_lock
 from scraper.models import Capture, Page, Section
 

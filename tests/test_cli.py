@@ -7,8 +7,8 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from scraper.cli import cli
 from archive.lock import crawl_lock
+from scraper.cli import cli
 
 COMMANDS = ["crawl", "extract", "reextract", "serve", "demo"]
 
