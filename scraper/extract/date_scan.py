@@ -225,9 +225,17 @@ def parse_date(text: str, language: str | None = None) -> date | None:
         return d
     # Only words our tables lack are worth dateparser's time: "12/25/2011" on a French page
     # is no date, however dateparser would read it.
-    if len(text) <= 80 and re.search(r"[0-9]{4}", folded) and re.search(r"[^\W\d_]", folded):
+    if len(text) <= 80 and _MAY_BE_WORDED.search(folded):
         return _dateparser(text, language)
     return None
+
+
+# What dateparser needs to return a full date (day, month and year all required): a year of
+# its own, a day number of its own and a word. Testing this first spares its language
+# detection (up to a second per string on a page without `languages`) on "1000-Euro-Kredit",
+# "(1105x55)" and the like, which it never reads as dates.
+_MAY_BE_WORDED = re.compile(
+    r"^(?=.*[^\W\d_])(?=.*(?<![0-9])[0-9]{1,2}(?![0-9]))(?=.*(?<![0-9])(?:19|20)[0-9]{2}(?![0-9]))")
 
 
 def _dateparser(text: str, language: str | None) -> date | None:
