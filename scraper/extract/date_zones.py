@@ -7,6 +7,7 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from scraper.extract import date_words
@@ -36,7 +37,8 @@ _BLOCK_TAGS = {"p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3",
                "section", "article", "header", "footer", "main", "aside", "nav", "table", "tr",
                "td", "th", "blockquote", "figure", "figcaption", "form", "br", "hr", "address",
                "pre", "fieldset", "center"}
-_HOLDS_MAIN = "boolean(.//main | .//*[@role='main'])"
+_HOLDS_MAIN = etree.XPath("boolean(.//main | .//*[@role='main'])")
+_NO_ATTRS: dict[str, str] = {}
 MAX_LINE = 160  # a labelled date line is short; a long paragraph quoting "publié le" is body
 _LABEL_ALONE = 40  # "Date de dernière mise à jour :" and the like
 _DIGIT = re.compile(r"\d")
@@ -116,27 +118,29 @@ class Zones:
             self.lines = sorted(self.lines + joined, key=lambda line: line[0])
 
     def _flush(self) -> None:
+        if not self._buffer:  # most flushes, between two block tags: nothing to join
+            return
         text = " ".join("".join(self._buffer).split())
         if text and len(text) <= MAX_LINE:
             self.lines.append((len(self.lines) + len(self.dated), self._zone, text))
-        self._buffer = []
+        self._buffer.clear()  # in place: _walk holds it
 
-    def _classify(self, el: HtmlElement, tag: str, marks: _Marks, zone: str, in_article: bool,
-                  in_main: bool) -> str | None:
+    def _classify(self, el: HtmlElement, tag: str, attrs: dict[str, str], marks: _Marks,
+                  zone: str, in_article: bool, in_main: bool) -> str | None:
         if el in self._keep:
             return zone
-        role = (el.get("role") or "").lower()
+        role = (attrs.get("role") or "").lower()
         # Inside the main element, a "teaser" that links nowhere is the article's own lead
         # (its picture, its date line); one that links, or any outside, is another article's.
         boiler = marks.boiler or (marks.teaser and (
             not in_main or el.find(".//a[@href]") is not None))
-        style = el.get("style")
-        hidden = marks.hidden or el.get("hidden") is not None or bool(
+        style = attrs.get("style")
+        hidden = marks.hidden or "hidden" in attrs or bool(
             style and "display:none" in style.replace(" ", "").lower())
         teaser = tag == "li" and marks.teaser_item
         if tag in _BOILER_TAGS or role in _BOILER_ROLES or boiler or hidden or teaser:
             # A wrapper that holds the page's main element is layout, whatever its class says.
-            if tag in ("html", "body") or el.xpath(_HOLDS_MAIN):
+            if tag in ("html", "body") or _HOLDS_MAIN(el):
                 return zone
             self.dropped.append(el)
             return None
@@ -153,13 +157,17 @@ class Zones:
 
     def _walk(self, el: HtmlElement, zone: str, in_article: bool, in_main: bool) -> None:
         tag = el.tag
-        if not isinstance(tag, str) or tag in _SKIP_TAGS:
+        if tag.__class__ is not str or tag in _SKIP_TAGS:
             return  # comments, processing instructions, scripts …
-        marks = _marks(el.get("class") or "", el.get("id") or "", el.get("itemprop") or "")
-        inner = self._classify(el, tag, marks, zone, in_article, in_main)
+        # The attributes read once (most elements have none) instead of seven lookups.
+        items = el.items()
+        attrs = dict(items) if items else _NO_ATTRS
+        marks = _marks(attrs.get("class") or "", attrs.get("id") or "",
+                       attrs.get("itemprop") or "") if items else _NO_MARKS
+        inner = self._classify(el, tag, attrs, marks, zone, in_article, in_main)
         if inner is None:
             return
-        in_article = in_article or tag in ("article", "main") or el.get("role") == "main"
+        in_article = in_article or tag in ("article", "main") or attrs.get("role") == "main"
         in_main = in_main or el is self._main
         block = tag in _BLOCK_TAGS
         if block:
@@ -169,11 +177,16 @@ class Zones:
             text = " ".join(el.text_content().split())
             if len(text) <= MAX_LINE:
                 self.dated.append((len(self.lines) + len(self.dated), inner, el, text))
-        self._buffer.append(el.text or "")
+        buffer = self._buffer
+        if el.text:
+            buffer.append(el.text)
         for child in el:
             self._walk(child, inner, in_article, in_main)
-            self._switch(inner)
-            self._buffer.append(child.tail or "")
+            if self._zone != inner:
+                self._switch(inner)
+            tail = child.tail
+            if tail:
+                buffer.append(tail)
         if block:
             self._flush()
         if el is self._main:
