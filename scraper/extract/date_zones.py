@@ -21,8 +21,10 @@ _BOILER_TAGS = {"nav", "aside", "menu", "dialog", "blockquote"}
 _BOILER_ROLES = {"navigation", "complementary", "search", "menu", "menubar", "dialog"}
 
 
+# The patterns below match lowercased text (`_marks` lowers it once): without IGNORECASE,
+# the regex engine scans two to four times faster.
 def _words(words: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile(r"(?:^|[-_\s])(?:" + "|".join(words) + r")(?=$|[-_\s])", re.IGNORECASE)
+    return re.compile(r"(?:^|[-_\s])(?:" + "|".join(words) + r")(?=$|[-_\s])")
 
 
 _BOILER_WORDS = _words(date_words.BOILERPLATE_WORDS)
@@ -31,14 +33,15 @@ _FOOTER_WORDS = _words(date_words.FOOTER_WORDS)
 _TEASER_WORDS = _words(date_words.TEASER_WORDS)
 _HEADER_WORDS = re.compile(
     r"(?:^|" + "".join(f"(?<!{w})" for w in date_words.ARTICLE_PARTS) + r"[-_\s])(?:"
-    + "|".join(date_words.HEADER_WORDS) + r")(?=$|[-_\s])", re.IGNORECASE)
-_DATED_MARKS = re.compile("|".join(date_words.DATED_MARKS), re.IGNORECASE)
+    + "|".join(date_words.HEADER_WORDS) + r")(?=$|[-_\s])")
+_DATED_MARKS = re.compile("|".join(date_words.DATED_MARKS))
 _BLOCK_TAGS = {"p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
                "section", "article", "header", "footer", "main", "aside", "nav", "table", "tr",
                "td", "th", "blockquote", "figure", "figcaption", "form", "br", "hr", "address",
                "pre", "fieldset", "center"}
 _HOLDS_MAIN = etree.XPath("boolean(.//main | .//*[@role='main'])")
 _NO_ATTRS: dict[str, str] = {}
+_BANDS = frozenset({"header", "footer"})  # tags that open a zone by themselves
 MAX_LINE = 160  # a labelled date line is short; a long paragraph quoting "publié le" is body
 _LABEL_ALONE = 40  # "Date de dernière mise à jour :" and the like
 _DIGIT = re.compile(r"\d")
@@ -68,12 +71,12 @@ _NO_MARKS = _Marks(False, False, False, False, False, False, False)
 def _marks(cls: str, ident: str, itemprop: str) -> _Marks:
     if not cls and not ident and not itemprop:
         return _NO_MARKS
-    dated = bool(_DATED_MARKS.search(f"{cls} {ident} {itemprop}"))
+    dated = bool(_DATED_MARKS.search(f"{cls} {ident} {itemprop}".lower()))
     hidden = not date_words.HIDDEN_CLASSES.isdisjoint(cls.lower().split())
     teaser_item = bool(_TEASER_ITEM.search(cls))
     if ":" in cls or "text-" in cls or "bg-" in cls:
         cls = " ".join(t for t in cls.split() if not _UTILITY_CLASS.match(t))
-    words = f"{cls} {ident}"
+    words = f"{cls} {ident}".lower()
     return _Marks(bool(_BOILER_WORDS.search(words)), bool(_FOOTER_WORDS.search(words)),
                   bool(_HEADER_WORDS.search(words)), bool(_TEASER_WORDS.search(words)),
                   hidden, teaser_item, dated)
@@ -161,12 +164,18 @@ class Zones:
             return  # comments, processing instructions, scripts …
         # The attributes read once (most elements have none) instead of seven lookups.
         items = el.items()
-        attrs = dict(items) if items else _NO_ATTRS
-        marks = _marks(attrs.get("class") or "", attrs.get("id") or "",
-                       attrs.get("itemprop") or "") if items else _NO_MARKS
-        inner = self._classify(el, tag, attrs, marks, zone, in_article, in_main)
-        if inner is None:
-            return
+        if items:
+            attrs = dict(items)
+            marks = _marks(attrs.get("class") or "", attrs.get("id") or "",
+                           attrs.get("itemprop") or "")
+        else:
+            attrs, marks = _NO_ATTRS, _NO_MARKS
+        if items or tag in _BOILER_TAGS or tag in _BANDS:
+            inner = self._classify(el, tag, attrs, marks, zone, in_article, in_main)
+            if inner is None:
+                return
+        else:  # a bare <p>, <span>, <td>: nothing to classify it by, it stays in its zone
+            inner = zone
         in_article = in_article or tag in ("article", "main") or attrs.get("role") == "main"
         in_main = in_main or el is self._main
         block = tag in _BLOCK_TAGS
