@@ -91,6 +91,19 @@ class Compiled:
     title: tuple[etree.XPath, ...]
     breadcrumb: tuple[etree.XPath, ...]
     exclude: tuple[etree.XPath, ...]
+    # A detect that only tests <meta name="generator">, as a test of one such element: the
+    # document's generator metas are then found once for every profile, not once each.
+    on_generator: etree.XPath | None = None
+
+
+_GENERATOR = "//meta[@name='generator']"
+_GENERATORS = etree.XPath(_GENERATOR)
+
+
+def _on_generator(detect: str) -> etree.XPath | None:
+    if not detect.startswith(_GENERATOR + "[") or "|" in detect:
+        return None
+    return etree.XPath("self::meta[@name='generator']" + detect[len(_GENERATOR):])
 
 
 def _compile(p: Profile) -> Compiled:
@@ -101,6 +114,7 @@ def _compile(p: Profile) -> Compiled:
         tuple(etree.XPath(x) for x in p.title),
         tuple(etree.XPath(x) for x in p.breadcrumb),
         tuple(etree.XPath(x) for x in p.exclude),
+        _on_generator(p.detect),
     )
 
 
@@ -109,9 +123,15 @@ COMPILED: tuple[Compiled, ...] = tuple(_compile(p) for p in PROFILES)
 
 def match_profile(doc: HtmlElement) -> Compiled | None:
     """The first profile whose detect expression matches the document."""
+    generators: list[HtmlElement] | None = None  # found at the first profile that asks
     for compiled in COMPILED:
         try:
-            if compiled.detect(doc):
+            if compiled.on_generator is not None:
+                if generators is None:
+                    generators = _GENERATORS(doc)
+                if any(compiled.on_generator(meta) for meta in generators):
+                    return compiled
+            elif compiled.detect(doc):
                 return compiled
         except etree.XPathError:
             continue
