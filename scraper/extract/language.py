@@ -23,15 +23,17 @@ def primary(code: str | None) -> str | None:
 
 def declared_language(doc: HtmlElement, content_language: str | None = None) -> str | None:
     """html lang, then xml:lang, Content-Language (header or meta), then og:locale."""
+    # Each source is read only when those before it say nothing: a <meta> lookup walks the
+    # whole tree, and most pages have their <html lang>.
     for value in (
-        doc.get("lang"),
-        doc.get("{http://www.w3.org/XML/1998/namespace}lang"),
-        doc.get("xml:lang"),
-        (content_language or "").split(",")[0],
-        meta_content(doc, "content-language", "language", "dc.language"),
-        meta_content(doc, "og:locale"),
+        lambda: doc.get("lang"),
+        lambda: doc.get("{http://www.w3.org/XML/1998/namespace}lang"),
+        lambda: doc.get("xml:lang"),
+        lambda: (content_language or "").split(",")[0],
+        lambda: meta_content(doc, "content-language", "language", "dc.language"),
+        lambda: meta_content(doc, "og:locale"),
     ):
-        code = primary(value)
+        code = primary(value())
         if code:
             return code
     return None
