@@ -20,11 +20,11 @@ __all__ = ["Declared", "attribute_dates", "canonical_url", "declared_dates", "ur
 _ARTICLE_TYPES = re.compile(r"article|posting|report|release|news", re.IGNORECASE)
 
 
-def _json_ld_dates(doc: HtmlElement) -> tuple[object, object]:
+def _json_ld_dates(scripts: Iterable[HtmlElement]) -> tuple[object, object]:
     """datePublished and dateModified of the page's own JSON-LD object (an Article if any),
-    as written."""
+    as written, from the page's <script> elements."""
     found: list[tuple[bool, object, object]] = []
-    for script in doc.iter("script"):
+    for script in scripts:
         if "ld+json" not in (script.get("type") or "").lower():
             continue
         try:
@@ -109,12 +109,16 @@ class Declared(NamedTuple):
 
 def declared_dates(doc: HtmlElement, zones: Zones, today: date) -> Declared:
     """The dates that the markup declares: JSON-LD, meta tags, microdata, hAtom."""
-    ld_published, ld_modified = _json_ld_dates(doc)
+    scripts: list[HtmlElement] = []
+    metas: list[HtmlElement] = []
+    for el in doc.iter("script", "meta"):  # one walk of the tree for both
+        (metas if el.tag == "meta" else scripts).append(el)
+    ld_published, ld_modified = _json_ld_dates(scripts)
     published, raw = _first_plausible([ld_published if isinstance(ld_published, str) else None],
                                       today)
     modified = _plausible_text(ld_modified, today)
     meta: dict[str, str] = {}
-    for el in doc.iter("meta"):
+    for el in metas:
         key = (el.get("property") or el.get("name") or el.get("itemprop") or "").lower()
         if key and el.get("content"):
             meta.setdefault(key, el.get("content"))
