@@ -27,16 +27,17 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-def _guard(step: Callable[[], T], default: T) -> T:
-    """Run one extraction step; a failure costs that field, never the page."""
+def _field_or(default: T, step: Callable[[], T], url: str) -> T:
+    """Run one extraction step; a failure costs that field, never the page.
+
+    The failure is logged as a warning (Python prints warnings to stderr even where nothing
+    configures logging, so a crawl's log shows it), naming the page and the error.
+    """
     try:
         return step()
-    except (RecursionError, MemoryError, ValueError, TypeError, AttributeError, LookupError,
-            AssertionError) as exc:
-        log.debug("extraction step failed: %r", exc)
-        return default
     except Exception as exc:  # noqa: BLE001 - lxml raises many types on broken trees
-        log.debug("extraction step failed: %r", exc)
+        log.warning("%s: an extraction step failed, its field is left empty (%s: %s)",
+                    url, type(exc).__name__, exc)
         return default
 
 
@@ -63,51 +64,54 @@ def extract_page(
     the first may name the charset, the second the language (trusted after `<html lang>`).
     `today` bounds the dates (a date after it is refused); None means the current date.
     """
-    text = _guard(lambda: decode_html(html, content_type), "")
-    doc = _guard(lambda: parse(text), None)
+    def guarded(step: Callable[[], T], default: T) -> T:  # a failure costs one field
+        return _field_or(default, step, url)
+
+    text = guarded(lambda: decode_html(html, content_type), "")
+    doc = guarded(lambda: parse(text), None)
     if doc is None:
         return Page(url=url)
-    base = _guard(lambda: base_url(doc, url), url)
-    profile = _guard(lambda: match_profile(doc), None)
+    base = guarded(lambda: base_url(doc, url), url)
+    profile = guarded(lambda: match_profile(doc), None)
     name = profile.profile.name if profile else "generic"
     body = doc.find("body")
     if body is None:
         body = doc
-    m = _guard(lambda: measure(body), Measures())
+    m = guarded(lambda: measure(body), Measures())
 
     chosen_title = first(doc, profile.title) if profile else None
     no_title: tuple[str | None, HtmlElement | None] = (None, None)
-    title, title_el = _guard(lambda: find_title(doc, m.skip, chosen_title), no_title)
+    title, title_el = guarded(lambda: find_title(doc, m.skip, chosen_title), no_title)
     main = first(doc, profile.main) if profile else None
     last = main
     if main is None:
-        main, last = _guard(lambda: choose_main(body, m, title_el), None) or (None, None)
+        main, last = guarded(lambda: choose_main(body, m, title_el), None) or (None, None)
     sections: list[Section] = []
     if main is not None:
-        skip = _guard(lambda: _excluded(main, profile, m), m.skip)
-        items: list[tuple[int | None, str, float]] = _guard(
+        skip = guarded(lambda: _excluded(main, profile, m), m.skip)
+        items: list[tuple[int | None, str, float]] = guarded(
             lambda: blocks(main, skip, title_el, last), []
         )
-        sections = _guard(lambda: build_sections(items, title), [])
+        sections = guarded(lambda: build_sections(items, title), [])
     chosen_trail = first(doc, profile.breadcrumb) if profile else None
-    breadcrumb: list[str] = _guard(lambda: find_breadcrumb(
+    breadcrumb: list[str] = guarded(lambda: find_breadcrumb(
         doc, title, chosen_trail, url, m.attributed if m.text else None), [])
     body_str = body_text(sections)
     if needs_fallback(body_str, m.text.get(body, 0) - m.links.get(body, 0)):
-        second: list[Section] = _guard(lambda: trafilatura_sections(doc, title), [])
+        second: list[Section] = guarded(lambda: trafilatura_sections(doc, title), [])
         second_str = body_text(second)
         if len(second_str) >= TINY_BODY and len(second_str) > 2 * len(body_str):
             sections, body_str, name = second, second_str, "trafilatura"
 
-    declared = _guard(lambda: declared_language(doc, content_language), None)
-    detected = _guard(lambda: detect_language(body_str or (title or "")), None)
-    language = _guard(lambda: article_language(
+    declared = guarded(lambda: declared_language(doc, content_language), None)
+    detected = guarded(lambda: detect_language(body_str or (title or "")), None)
+    language = guarded(lambda: article_language(
         doc, main, content_language, detected, len(body_str)), declared or detected)
     no_dates: tuple[date | None, date | None] = (None, None)
     # The one clock reading of extraction, for the interactive `extract`: callers that must
     # be reproducible (reextract) pass the day of the capture.
     day = today or date.today()
-    published, modified = _guard(
+    published, modified = guarded(
         lambda: extract_dates(doc, main, language, url, today=day), no_dates)
     return Page(
         url=url,
@@ -118,8 +122,8 @@ def extract_page(
         published=published,
         modified=modified,
         language=language,
-        translations=_guard(lambda: translations(doc, base, language, url, m.versions), {}),
-        links=_guard(lambda: links_of(doc, base), []),
+        translations=guarded(lambda: translations(doc, base, language, url, m.versions), {}),
+        links=guarded(lambda: links_of(doc, base), []),
         extractor=name,
         language_declared=declared,
         language_detected=detected,
