@@ -23,6 +23,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from servers import stop_process
 
 BIN = Path(sys.executable).parent
 COLLECTION = "arc"
@@ -87,9 +88,5 @@ def serve_pywb(warcs: list[Path], root: Path) -> Iterator[str]:
                 time.sleep(0.2)
         yield base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_process(proc)
         log.close()

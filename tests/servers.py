@@ -14,6 +14,7 @@ from __future__ import annotations
 import select
 import socket
 import struct
+import subprocess
 import threading
 import time
 import zlib
@@ -335,3 +336,12 @@ def assert_polite(log: list[tuple[float, str, str, dict[str, str]]], delay: floa
     for k, share in ((1, 0.5), (2, 0.8), (10, 0.97)):
         spans = [starts[i + k] - starts[i] for i in range(len(starts) - k)]
         assert spans and min(spans) >= k * delay * share, (k, min(spans, default=None))
+
+
+def stop_process(proc: subprocess.Popen[bytes]) -> None:
+    """Stop a server process the test started: politely, then for good after 10 s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()

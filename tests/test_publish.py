@@ -22,6 +22,7 @@ from typing import Any
 import httpx
 import pytest
 import yaml
+from servers import stop_process
 from sqlite_utils import Database
 from test_search import AR, AR_PLAIN, EN, ES, FR, GONE, JA, SEED_TITLE, XSS, ZH, build_archive
 
@@ -306,11 +307,7 @@ def served_archive(db_path: Path) -> Iterator[str]:
             time.sleep(0.1)
         yield base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_process(proc)
         sock.close()
 
 
