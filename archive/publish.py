@@ -33,6 +33,10 @@ SETTINGS: dict[str, Any] = {
     "default_page_size": 50,
     "truncate_cells_html": 300,
     "facet_time_limit_ms": 500,
+    # Every table has its facets chosen in metadata.yml. Suggestions would count each column
+    # on every visit (long texts and the views' computed columns included): at a million
+    # rows that is most of a page's time for links nobody needs.
+    "suggest_facets": False,
     "allow_download": False,
     "default_cache_ttl": 60,
 }
