@@ -27,6 +27,7 @@ from scraper.wire import retry_after_seconds
 
 WAYBACK_CDX = "https://web.archive.org/cdx/search/cdx"
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+PAGE_ROWS = 5000  # CDX rows asked for at a time: a site's whole history comes in pages
 # Asked of the server so that the Wayback Machine sends only answered pages, one row per
 # change of content, not every crawl of them; servers that ignore them (pywb) send all, and
 # the backfill's own choice (scraper.backfill.choose) applies the same rules anyway.
@@ -91,15 +92,34 @@ def replay_base(cdx_url: str) -> str:
 def parse_cdx(text: str) -> list[CdxRow]:
     """Rows of a CDX answer: Wayback's JSON (a header row, then rows), pywb's JSON lines, or
     the plain space-separated CDX format (urlkey timestamp original mime status digest …)."""
+    return parse_cdx_page(text)[0]
+
+
+def parse_cdx_page(text: str) -> tuple[list[CdxRow], str | None]:
+    """The rows of one answer, and the resume key the server put after them, if any.
+
+    Asked with `showResumeKey=true`, the Wayback Machine ends a page cut by `limit` with an
+    empty row and a row holding the key (JSON), or a blank line and the key (plain text).
+    """
     text = text.strip()
     if not text:
-        return []
+        return [], None
     if text.startswith("["):
         table = json.loads(text)
+        key = None
+        if len(table) >= 2 and table[-2] == [] and len(table[-1]) == 1:
+            key, table = str(table[-1][0]), table[:-2]
         if not table:
-            return []
+            return [], key
         names = [str(n) for n in table[0]]
-        return [_row(dict(zip(names, values, strict=False))) for values in table[1:]]
+        return [_row(dict(zip(names, values, strict=False))) for values in table[1:]], key
+    head, blank, tail = text.rpartition("\n\n")
+    if blank and tail.strip() and " " not in tail.strip():
+        return _plain_rows(head), tail.strip()
+    return _plain_rows(text), None
+
+
+def _plain_rows(text: str) -> list[CdxRow]:
     rows = []
     for line in text.splitlines():
         line = line.strip()
@@ -132,8 +152,10 @@ class CdxClient:
         *,
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        page_rows: int = PAGE_ROWS,
     ) -> None:
         self.cdx_url = cdx_url
+        self.page_rows = page_rows
         self.replay = replay_base(cdx_url)
         self.politeness = politeness
         self.requests = 0
@@ -153,21 +175,36 @@ class CdxClient:
         self, url: str, *, match_type: str = "exact", since: str | None = None,
         until: str | None = None,
     ) -> list[CdxRow]:
-        """Every capture the server lists for `url` (or under it, match_type 'prefix')."""
+        """Every capture the server lists for `url` (or under it, match_type 'prefix').
+
+        Asked `page_rows` at a time with a resume key, as the Wayback Machine wants a site's
+        whole history to be asked for. A server that cuts the answer at `limit` but sends no key
+        (pywb) is asked once more without a limit, for all of it.
+        """
         params = [("url", url), ("matchType", match_type), ("output", "json"), *SERVER_FILTERS]
         if since:
             params.append(("from", since))
         if until:
             params.append(("to", until))
+        paged = [*params, ("limit", str(self.page_rows)), ("showResumeKey", "true")]
+        rows, key = self._cdx_page(paged)
+        if key is None and len(rows) >= self.page_rows:
+            return self._cdx_page(params)[0]
+        while key is not None:
+            more, key = self._cdx_page([*paged, ("resumeKey", key)])
+            rows += more
+        return rows
+
+    def _cdx_page(self, params: list[tuple[str, str]]) -> tuple[list[CdxRow], str | None]:
         response = self._get(self.cdx_url, params)
         if response.status_code == 404:
-            return []  # pywb answers 404 for a URL it holds nothing of
+            return [], None  # pywb answers 404 for a URL it holds nothing of
         if response.status_code != 200:
             raise ServiceUnavailable(
                 f"{self._host()} answered {response.status_code} to a CDX query"
             )
         try:
-            return parse_cdx(response.text)
+            return parse_cdx_page(response.text)
         except (ValueError, TypeError) as exc:
             raise ServiceUnavailable(f"{self._host()} sent a CDX answer we cannot read ({exc})") from None
 

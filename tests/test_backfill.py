@@ -27,7 +27,7 @@ from wayback_server import FakeWayback, Snapshot, serve_wayback
 from archive.api import open_archive
 from archive.publish import make_datasette
 from scraper.backfill import BackfillOptions
-from scraper.cdx import ServiceUnavailable
+from scraper.cdx import CdxClient, CdxPoliteness, ServiceUnavailable
 from scraper.cli import cli
 from scraper.sample_site import serve_sample_site
 from scraper.webarchive import backfill, site_of_url
@@ -287,3 +287,17 @@ def test_a_site_the_archive_has_no_page_of_is_asked_for_by_prefix(tmp_path):
     assert db.execute("SELECT url, site FROM pages ORDER BY url").fetchall() == [
         (f"http://{host}/", "ml"), (f"http://{host}/Visas-12", "ml")]
     assert db.execute("SELECT name FROM sites").fetchall() == [("ml",)]
+
+
+@pytest.mark.parametrize("resume_keys, asked", [(True, 3), (False, 2)])
+def test_a_long_history_is_listed_whole_whether_the_server_pages_it_or_not(resume_keys, asked):
+    host = "ml.ambafrance.org"
+    pages = {f"http://{host}/{n}": [Snapshot(f"20{10 + n}0101000000", page(str(n)))]
+             for n in range(7)}
+    with serve_wayback(FakeWayback(pages, resume_keys=resume_keys)) as srv:
+        client = CdxClient(srv.cdx_url, CdxPoliteness(delay=0), page_rows=3)
+        rows = client.captures(f"{host}/", match_type="prefix")
+        client.close()
+        queries = [p for _, p in srv.requests if p.startswith("/cdx/")]
+    assert sorted(r.original for r in rows) == sorted(pages)
+    assert len(queries) == asked

@@ -9,7 +9,14 @@ import pytest
 
 from scraper import backfill, cdx
 from scraper.backfill import BackfillOptions, choose
-from scraper.cdx import CdxClient, CdxPoliteness, CdxRow, ServiceUnavailable, parse_cdx
+from scraper.cdx import (
+    CdxClient,
+    CdxPoliteness,
+    CdxRow,
+    ServiceUnavailable,
+    parse_cdx,
+    parse_cdx_page,
+)
 
 WAYBACK_JSON = """[["urlkey","timestamp","original","mimetype","statuscode","digest","length"],
 ["fr,ambafrance,ml)/", "20120304101501", "http://ml.ambafrance.org/", "text/html", "200", "AAA", "9"],
@@ -17,6 +24,16 @@ WAYBACK_JSON = """[["urlkey","timestamp","original","mimetype","statuscode","dig
 PYWB_JSON = ('{"urlkey": "k", "timestamp": "20150601100000", "url": "http://h/", "mime": "text/html", '
              '"status": "200", "digest": "sha1:BBB"}\n')
 PLAIN = "fr,ambafrance,ml)/ 20170707120000 http://ml.ambafrance.org/ text/html 301 CCC 120\n"
+
+
+def test_a_cut_answer_gives_its_rows_and_its_resume_key():
+    keyed_json = WAYBACK_JSON[:-1] + ',\n[],\n["fr,ambafrance,ml)/ 20130101000000"]]'
+    rows, key = parse_cdx_page(keyed_json)
+    assert [r.timestamp for r in rows] == ["20120304101501", "20130101000000"]
+    assert key == "fr,ambafrance,ml)/ 20130101000000"
+    rows, key = parse_cdx_page(PLAIN + "\nfr%2Cambafrance%2Cml%29%2F+20170707120000\n")
+    assert len(rows) == 1 and key == "fr%2Cambafrance%2Cml%29%2F+20170707120000"
+    assert parse_cdx_page(WAYBACK_JSON)[1] is None and parse_cdx_page(PLAIN)[1] is None
 
 
 @pytest.mark.parametrize("text, first", [

@@ -7,7 +7,9 @@
         srv.max_in_flight  # most requests it was answering at once
 
 Faults for the politeness tests: `down` (every answer a 503), `busy_once` (the first request
-gets 503 with Retry-After: 1), `slow` (seconds each replay answer takes).
+gets 503 with Retry-After: 1), `slow` (seconds each replay answer takes). `limit` cuts a CDX
+answer; with `showResumeKey=true` the cut page ends with an empty row and its resume key, as
+the Wayback Machine's does, unless `resume_keys` is False (pywb honours limit, sends no key).
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ class FakeWayback:
     max_in_flight: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
     cdx_url: str = ""
+    resume_keys: bool = True
 
     def rows(self, url: str, match_type: str) -> list[list[str]]:
         out = [["urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "length"]]
@@ -56,6 +59,19 @@ class FakeWayback:
             if hit:
                 out += [["k", s.timestamp, original, s.mime, s.status, s.digest, str(len(s.body))]
                         for s in snaps]
+        return out
+
+    def page(self, query: dict[str, str]) -> list[list[str]]:
+        """One answer to a CDX query: the rows from its resume key on, cut at its limit."""
+        header, *rows = self.rows(query["url"], query.get("matchType", "exact"))
+        if not rows:
+            return []
+        if "limit" not in query:
+            return [header, *rows]
+        start, limit = int(query.get("resumeKey", "0")), int(query["limit"])
+        out = [header, *rows[start:start + limit]]
+        if self.resume_keys and query.get("showResumeKey") == "true" and start + limit < len(rows):
+            out += [[], [str(start + limit)]]  # our keys are offsets; the Wayback's are opaque
         return out
 
     def find(self, stamp: str, url: str) -> Snapshot | None:
@@ -90,8 +106,7 @@ def _handler(archive: FakeWayback) -> type[BaseHTTPRequestHandler]:
             parts = urlsplit(self.path)
             if parts.path == "/cdx/search/cdx":
                 query = {k: v[0] for k, v in parse_qs(parts.query).items()}
-                rows = archive.rows(query["url"], query.get("matchType", "exact"))
-                self._send(200, json.dumps(rows if len(rows) > 1 else []).encode(), "application/json")
+                self._send(200, json.dumps(archive.page(query)).encode(), "application/json")
                 return
             if parts.path.startswith("/web/"):
                 stamp, _, url = self.path[len("/web/"):].partition("id_/")
