@@ -188,7 +188,7 @@ class CdxClient:
             params.append(("to", until))
         paged = [*params, ("limit", str(self.page_rows)), ("showResumeKey", "true")]
         rows, key = self._cdx_page(paged)
-        if key is None and len(rows) >= self.page_rows:
+        if key is None and len(rows) == self.page_rows:  # more than that: it ignored limit
             return self._cdx_page(params)[0]
         while key is not None:
             more, key = self._cdx_page([*paged, ("resumeKey", key)])
