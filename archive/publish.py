@@ -22,6 +22,7 @@ from archive.plugins import (
     home,
     reader,
     stable_sort,
+    text_column,
     ui,
     year_facet,
 )
@@ -40,7 +41,7 @@ SETTINGS: dict[str, Any] = {
     "allow_download": False,
     "default_cache_ttl": 60,
 }
-PLUGINS = (fts, csv_excel, ui, reader, feed, home, year_facet)
+PLUGINS = (text_column, fts, csv_excel, ui, reader, feed, home, year_facet)
 PACKAGE = Path(__file__).resolve().parent
 
 

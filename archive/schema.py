@@ -13,11 +13,12 @@ from collections.abc import Callable, Sequence
 
 from sqlite_utils import Database
 
-from archive import compact, compact_history, revisits
+from archive import compact, compact_history, compact_text, revisits, textcodec
 from archive.search import NORMALISER_VERSION, normalise
 from scraper.models import utc_now
 
 Step = str | Callable[[sqlite3.Connection], None]
+PAGE_SIZE = 16384  # bytes, for new archives; an existing one keeps its own
 
 _CORE = """
 CREATE TABLE IF NOT EXISTS sites (
@@ -245,6 +246,7 @@ MIGRATIONS: list[tuple[int, str, Sequence[Step]]] = [
     (8, "older versions' sections as spans of their own text", compact_history.STEPS),
     (9, "the last crawl that found each URL in its site's sitemap or feed", [revisits.LISTED_IN]),
     (10, "sites keyed by name, as pages.site holds it, with all their hosts", [_SITES_BY_NAME]),
+    (11, "pages.text stored zstd-compressed (text_z), text generated from it", compact_text.STEPS),
 ]
 LATEST = MIGRATIONS[-1][0]
 
@@ -263,6 +265,13 @@ def ensure_schema(db: Database, upto: int | None = None) -> None:
     `upto` stops after that migration (tests use it to build a database of an older version).
     """
     conn = db.conn
+    # pages.text is computed by this function (migration 11): the migrations and every
+    # reader of this connection need it.
+    textcodec.register(conn)
+    if conn.execute("PRAGMA page_count").fetchone()[0] == 0:
+        # A new archive: 16 KiB pages hold a compressed page row or a search-index leaf with
+        # less waste than 4 KiB ones. Settable only before the first table (and before WAL).
+        conn.execute(f"PRAGMA page_size={PAGE_SIZE}")
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA foreign_keys=ON")
     # Readers and the crawl share the file: wait for a lock rather than fail at once.

@@ -7,7 +7,8 @@ or nothing of that URL's work. The crawl's own bookkeeping (sites, crawls, front
 validators, seen and gone) lives in `archive.frontier`.
 
 Storage is compact (archive.compact): bodies in zstd with a dictionary per host, a page's
-text stored once in `pages` (sections point into it), and only older versions keeping a copy
+text stored once in `pages`, zstd-compressed in `text_z` (archive.textcodec; `pages.text` is
+generated from it, and sections point into it), and only older versions keeping a copy
 of their own (their sections pointing into it). Versions are numbered in the order of their capture dates, whatever the order in
 which the captures arrive (a WARC or Wayback capture older than the first crawl becomes an
 earlier version and never replaces the page's current content).
@@ -26,6 +27,7 @@ from archive.compact import host_of, span
 from archive.compact_history import compact_sections
 from archive.compress import Executes, body_of, compress_body
 from archive.search import normalise
+from archive.textcodec import compress_text
 from scraper.models import Capture, Page
 
 # --- captures ---------------------------------------------------------------------------
@@ -279,13 +281,13 @@ def _write_page(
         _drop_sections(db, page.url)
     conn.execute(
         "INSERT INTO pages(url, site, language, title, breadcrumb, published, published_year, "
-        "modified, text, first_seen, last_seen, last_changed, extractor, language_declared, "
+        "modified, text_z, first_seen, last_seen, last_changed, extractor, language_declared, "
         "language_detected, gone_at, gone_status, capture_id) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?) "
         "ON CONFLICT(url) DO UPDATE SET site = excluded.site, language = excluded.language, "
         "title = excluded.title, breadcrumb = excluded.breadcrumb, "
         "published = excluded.published, published_year = excluded.published_year, "
-        "modified = excluded.modified, text = excluded.text, "
+        "modified = excluded.modified, text_z = excluded.text_z, "
         "last_seen = max(coalesce(pages.last_seen, ''), excluded.last_seen), "
         "last_changed = CASE WHEN ? THEN excluded.last_changed ELSE pages.last_changed END, "
         "extractor = excluded.extractor, language_declared = excluded.language_declared, "
@@ -300,7 +302,7 @@ def _write_page(
             content["published"],
             page.published.year if page.published else None,
             content["modified"],
-            page.text,
+            compress_text(page.text),  # pages.text is generated from it (archive.textcodec)
             captured_at,
             captured_at,
             captured_at,
