@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import zstandard
 
@@ -38,19 +40,39 @@ class Executes(Protocol):
     def execute(self, sql: str, parameters: Any = ..., /) -> sqlite3.Cursor: ...
 
 
-@lru_cache(maxsize=32)
-def _compressor(dictionary: bytes) -> zstandard.ZstdCompressor:
-    # Loading a dictionary costs more than compressing one page: keep the last few loaded.
+def _new_compressor(dictionary: bytes) -> zstandard.ZstdCompressor:
     if not dictionary:
         return zstandard.ZstdCompressor(level=LEVEL)
     return zstandard.ZstdCompressor(level=LEVEL, dict_data=zstandard.ZstdCompressionDict(dictionary))
 
 
-@lru_cache(maxsize=32)
-def _decompressor(dictionary: bytes) -> zstandard.ZstdDecompressor:
+def _new_decompressor(dictionary: bytes) -> zstandard.ZstdDecompressor:
     if not dictionary:
         return zstandard.ZstdDecompressor()
     return zstandard.ZstdDecompressor(dict_data=zstandard.ZstdCompressionDict(dictionary))
+
+
+# Loading a dictionary costs more than compressing one page: the last few loaded are kept,
+# per thread, since a zstandard object used by two threads at once (Datasette reads on
+# several) gives wrong bytes.
+_local = threading.local()
+T = TypeVar("T")
+
+
+def _per_thread(name: str, make: Callable[[bytes], T]) -> Callable[[bytes], T]:
+    cached: Callable[[bytes], T] | None = getattr(_local, name, None)
+    if cached is None:
+        cached = lru_cache(maxsize=32)(make)
+        setattr(_local, name, cached)
+    return cached
+
+
+def _compressor(dictionary: bytes) -> zstandard.ZstdCompressor:
+    return _per_thread("compressors", _new_compressor)(dictionary)
+
+
+def _decompressor(dictionary: bytes) -> zstandard.ZstdDecompressor:
+    return _per_thread("decompressors", _new_decompressor)(dictionary)
 
 
 def compress(data: bytes, dictionary: bytes = b"") -> bytes:

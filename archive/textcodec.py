@@ -17,7 +17,7 @@ installed.
 from __future__ import annotations
 
 import sqlite3
-from functools import lru_cache
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -29,15 +29,25 @@ FUNCTION = "zstd_text"
 # time, 19 another 4% at six times the time (a million pages migrated: minutes more).
 LEVEL = 6
 
-@lru_cache(maxsize=1)
+# One (de)compressor per thread: a zstandard object must not be used by two threads at once,
+# and Datasette reads from several; making one per call would double a read's cost.
+_local = threading.local()
+
+
 def _compressor() -> zstandard.ZstdCompressor:
-    # No checksum: SQLite's pages carry the integrity; 4 bytes a row saved.
-    return zstandard.ZstdCompressor(level=LEVEL, write_checksum=False)
+    compressor: zstandard.ZstdCompressor | None = getattr(_local, "compressor", None)
+    if compressor is None:
+        # No checksum: SQLite's pages carry the integrity; 4 bytes a row saved.
+        compressor = _local.compressor = zstandard.ZstdCompressor(
+            level=LEVEL, write_checksum=False)
+    return compressor
 
 
-@lru_cache(maxsize=1)
 def _decompressor() -> zstandard.ZstdDecompressor:
-    return zstandard.ZstdDecompressor()
+    decompressor: zstandard.ZstdDecompressor | None = getattr(_local, "decompressor", None)
+    if decompressor is None:
+        decompressor = _local.decompressor = zstandard.ZstdDecompressor()
+    return decompressor
 
 
 def compress_text(text: str | None) -> bytes | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import random
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -107,3 +108,23 @@ def test_documents_are_stored_whole_and_never_trained_on(db: Database) -> None:
     assert samples == compress.TRAIN_AFTER - 1  # the pages, not the document
     for data in (pdf, pdf + b"v2", pages[-1]):
         assert store.capture_body(db, Capture("u", "t", body=data).sha256 or "") == data
+
+
+def test_bodies_read_on_several_threads_at_once_come_back_whole() -> None:
+    # Datasette serves raw captures from several threads: no zstandard object is shared
+    bodies = [body("a.example", n) * 20 for n in range(8)]
+    dictionary = compress.best_dictionary([body("a.example", n) for n in range(60)])
+    blobs = [compress.compress(b, dictionary) for b in bodies]
+    wrong: list[int] = []
+
+    def read(i: int) -> None:
+        for _ in range(300):
+            if compress.decompress(blobs[i], dictionary) != bodies[i]:
+                wrong.append(i)
+
+    threads = [threading.Thread(target=read, args=(i,)) for i in range(len(bodies))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert wrong == []

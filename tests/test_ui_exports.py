@@ -15,7 +15,7 @@ import pytest
 from test_publish import Client
 from ui_archive import CHANGED_PATH, LiveSite, add_hostile_capture, crawl_two_editions
 
-from archive.plugins import fts
+from archive.plugins import fts, text_column
 from archive.publish import load_metadata
 
 
@@ -33,6 +33,7 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Client, 
 def sql(path: Path, query: str, params: dict[str, Any] | tuple[Any, ...] = ()) -> list[tuple]:
     conn = sqlite3.connect(path)
     fts.prepare_connection(conn, "archive", None)  # the search functions the queries call
+    text_column.prepare_connection(conn, "archive", None)  # pages.text's zstd_text()
     try:
         return conn.execute(query, params).fetchall()
     finally:
