@@ -6,15 +6,22 @@ extracted page, the links it found, its frontier row marked visited, its `revisi
 one transaction. A visit that brought nothing new (a 304, a body the archive already has) is
 recorded without a capture row: an update of the page's last-seen time and of its `revisits`
 row, and its outcome as its frontier row's state until the crawl ends.
+
+The crawl makes its store calls on a writer thread of its own (scraper/store_thread.py), one
+at a time: for that the store opens its own connection to the archive file, set up as
+`ensure_schema` sets up every connection (`thread_safe`). An archive in memory, or one whose
+schema is not the latest (a test's older database), is used through the caller's connection,
+on the caller's thread.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 
 from sqlite_utils import Database
 
-from archive import frontier, revisits, store
+from archive import frontier, revisits, schema, store
 from scraper.models import Site
 from scraper.outcomes import UNCHANGED_OUTCOMES, Outcome
 from scraper.store_protocol import KnownURL, QueuedURL, Recorded, Validators, Visit
@@ -24,7 +31,9 @@ class SqliteCrawlStore:
     """The crawl's store over one archive database (its schema already applied)."""
 
     def __init__(self, db: Database) -> None:
-        self.db = db
+        own = _own_connection(db)
+        self.thread_safe = own is not None  # may be called from one other thread at a time
+        self.db = db = own or db
         # One commit per visited URL: with the default (FULL) each one waited for an fsync,
         # 3 ms of the event loop's time per page. In WAL mode NORMAL keeps every commit
         # through a killed process (kill -9 loses nothing committed) and the file sound
@@ -131,3 +140,15 @@ class SqliteCrawlStore:
             revisits.record_check(db, visit.site, visit.url, capture.fetched_at,
                                   changed=outcome is Outcome.CHANGED, crawl_id=crawl_id)
         return outcome, state
+
+
+def _own_connection(db: Database) -> Database | None:
+    """A second connection to `db`'s file that any one thread may use, configured as the
+    caller's (functions, pragmas); None for an archive in memory or of an older schema."""
+    path = next((row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main"), "")
+    if not path or schema.schema_version(db) != schema.LATEST:
+        return None
+    own = Database(sqlite3.connect(path, check_same_thread=False))
+    schema.ensure_schema(own)  # at LATEST: no migration, only each connection's set-up
+    return own
+

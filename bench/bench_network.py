@@ -1,6 +1,7 @@
 """A night of the whole network, on loopback: S sample sites on 127.0.0.2, 127.0.0.3 …
 
     .venv/bin/python bench/bench_network.py [--sites 16] [--pages 300] [--delay 0.05] [--changed 4]
+                                            [--first-only] [--nice N] [--backlog N]
 
 Three crawls into one archive: the first, an unchanged recrawl, and a recrawl after `--changed`
 sites moved to edition 2 of the sample site (some pages changed, one added, one removed). For
@@ -11,6 +12,15 @@ archive's known pages for the next seven nights (a pure function, scraper/recraw
 whole is projected to 160 sites x 3,000 pages at 1 s per host, with its arithmetic.
 
 Each crawl runs in its own process (its memory and CPU are its own); each site in another.
+
+`--first-only` runs the first crawl alone and prints how responsive the crawler stays under
+load: requests per second, CPU per fetch, the event loop's lag, and the crawler's own time per
+fetch: from the moment its request was due (the host's delay and backoff let it go) to the
+moment the visit was stored, minus the server's own time on it (its `Server-Timing` header)
+and minus any time the request was held at the crawl's backpressure gate (shown apart). The
+sample sites share this machine's cores with the crawler; real sites are remote. `--nice N`
+runs them at a lower priority, standing for those remote machines (the crawler's numbers then
+say what the crawler costs, not what the servers take from it).
 """
 
 from __future__ import annotations
@@ -48,9 +58,10 @@ def _free_port(host: str) -> int:
 
 
 @contextmanager
-def sample_site(host: str, port: int, pages: int, edition: int) -> Iterator[str]:
+def sample_site(host: str, port: int, pages: int, edition: int, nice: int = 0) -> Iterator[str]:
+    niced = ["nice", "-n", str(nice)] if nice else []  # nice(1) execs: the same process
     proc = subprocess.Popen(
-        [PYTHON, "-m", "scraper.sample_site", "--host", host, "--port", str(port),
+        [*niced, PYTHON, "-m", "scraper.sample_site", "--host", host, "--port", str(port),
          "--pages", str(pages), "--edition", str(edition)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
@@ -71,7 +82,22 @@ def sample_site(host: str, port: int, pages: int, edition: int) -> Iterator[str]
 # -- one crawl, in a child process ----------------------------------------------------------
 
 
-def child(db_path: str, delay: float, urls: list[str]) -> None:
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
+
+
+def _service_ms(response: object) -> float | None:
+    """The server's own time on a request, from its `Server-Timing: app;dur=…` header."""
+    timing = getattr(response, "headers", {}).get("server-timing", "")
+    _, _, dur = timing.partition("dur=")
+    try:
+        return float(dur.split(";")[0].split(",")[0])
+    except ValueError:
+        return None
+
+
+def child(db_path: str, delay: float, backlog: int, urls: list[str]) -> None:
     """Crawl `urls` into `db_path`; print one JSON line of measures."""
     import httpx
     from sqlite_utils import Database
@@ -82,9 +108,20 @@ def child(db_path: str, delay: float, urls: list[str]) -> None:
     from scraper.crawl import CrawlOptions, run_crawl_sync, site_for_url
     from scraper.http import Politeness
     from scraper.progress import Reporter
+    from scraper.throttle import Turn
 
     statuses: Counter[int] = Counter()
     lags: list[float] = []
+    served: dict[str, float] = {}  # request URL -> the server's own time on it (ms)
+    own: list[float] = []  # the crawler's own time per fetch (ms)
+    held: list[float] = []  # time a request was held at the backpressure gate (ms)
+
+    class Timing(Reporter):
+        def fetch_timed(self, site: str, url: str, turn: Turn, stored: float) -> None:
+            service = served.get(url)
+            if service is not None:
+                held.append(1000 * turn.held)
+                own.append(1000 * (stored - turn.due - turn.held) - service)
 
     class Counting(httpx.AsyncHTTPTransport):
         async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
@@ -93,6 +130,9 @@ def child(db_path: str, delay: float, urls: list[str]) -> None:
                 asyncio.get_running_loop().create_task(probe())
             response = await super().handle_async_request(request)
             statuses[response.status_code] += 1  # robots.txt included: it is a request too
+            service = _service_ms(response)
+            if service is not None:
+                served[str(request.url)] = service
             return response
 
     async def probe() -> None:
@@ -106,8 +146,9 @@ def child(db_path: str, delay: float, urls: list[str]) -> None:
     started = time.perf_counter()
     result = run_crawl_sync(
         SqliteCrawlStore(db), [site_for_url(u) for u in urls], extract_page,
-        politeness=Politeness(delay=delay), options=CrawlOptions(max_pages=100_000),
-        reporter=Reporter(io.StringIO()), transport=Counting(),
+        politeness=Politeness(delay=delay),
+        options=CrawlOptions(max_pages=100_000, backlog=backlog or None),
+        reporter=Timing(io.StringIO()), transport=Counting(),
     )
     wall = time.perf_counter() - started
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -118,11 +159,14 @@ def child(db_path: str, delay: float, urls: list[str]) -> None:
         "rss_mb": me.ru_maxrss / 1024, "workers_rss_mb": kids.ru_maxrss / 1024,
         "lag_p50": statistics.median(lags[1:]) if len(lags) > 1 else 0.0,
         "lag_p95": sorted(lags[1:])[int(0.95 * (len(lags) - 2))] if len(lags) > 2 else 0.0,
+        "own_p50": statistics.median(own) if own else 0.0, "own_p95": _percentile(own, 0.95),
+        "held_p50": statistics.median(held) if held else 0.0,
+        "held_p95": _percentile(held, 0.95), "timed": len(own),
     }))
 
 
-def crawl(db: Path, delay: float, urls: list[str]) -> dict:
-    out = subprocess.run([PYTHON, __file__, "--child", str(db), str(delay), *urls],
+def crawl(db: Path, delay: float, urls: list[str], backlog: int = 0) -> dict:
+    out = subprocess.run([PYTHON, __file__, "--child", str(db), str(delay), str(backlog), *urls],
                          capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -182,16 +226,25 @@ def row(name: str, r: dict, growth: float | None, known_pages: int, sites: int) 
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
-        child(sys.argv[2], float(sys.argv[3]), sys.argv[4:])
+        child(sys.argv[2], float(sys.argv[3]), int(sys.argv[4]), sys.argv[5:])
         return
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sites", type=int, default=16)
     parser.add_argument("--pages", type=int, default=300)
     parser.add_argument("--delay", type=float, default=0.05)
     parser.add_argument("--changed", type=int, default=4)
+    parser.add_argument("--first-only", action="store_true",
+                        help="the first crawl alone, and how responsive the crawler stayed")
+    parser.add_argument("--nice", type=int, default=0,
+                        help="run the sample sites at this lower priority (standing for remote hosts)")
+    parser.add_argument("--backlog", type=int, default=0,
+                        help="the crawl's backpressure bound (0: its default)")
     args = parser.parse_args()
     hosts = [f"127.0.0.{i}" for i in range(2, args.sites + 2)]
     ports = {h: _free_port(h) for h in hosts}
+    if args.first_only:
+        responsiveness(args, hosts, ports)
+        return
     print(f"## The network on loopback: {args.sites} sample sites x ~{args.pages + 60} pages, "
           f"--delay {args.delay}, {args.changed} sites changed before the third crawl")
     print(f"{'crawl':<22} {'wall s':>7} {'requests':>8} {'/known':>6} {'200':>6} {'304':>6} "
@@ -213,6 +266,24 @@ def main() -> None:
             print(row(phase, r, growth, known_pages, args.sites), flush=True)
         shares, known_pages, never = replay_nights(db)
     project(args, results, shares, known_pages, never)
+
+
+def responsiveness(args: argparse.Namespace, hosts: list[str], ports: dict[str, int]) -> None:
+    """The first crawl of `--sites` busy sites: how fast, and how much the crawler adds."""
+    with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
+        urls = [stack.enter_context(sample_site(h, ports[h], args.pages, 1, args.nice))
+                for h in hosts]
+        r = crawl(Path(tmp) / "network.db", args.delay, urls, args.backlog)
+    requests = sum(r["statuses"].values())
+    print(f"## First crawl of {args.sites} sample sites x ~{args.pages + 60} pages, --delay "
+          f"{args.delay}, sites at nice {args.nice}, backlog {args.backlog or 'default'}")
+    print(f"{'sites':>5} {'wall s':>7} {'requests':>8} {'req/s':>6} {'cpu ms/fetch':>12} "
+          f"{'lag50':>6} {'lag95':>6} {'own50':>6} {'own95':>6} {'held50':>6} {'held95':>6}")
+    print(f"{args.sites:5} {r['wall']:7.1f} {requests:8} {requests / r['wall']:6.1f} "
+          f"{1000 * r['cpu'] / max(1, requests):12.1f} {r['lag_p50']:6.1f} {r['lag_p95']:6.1f} "
+          f"{r['own_p50']:6.1f} {r['own_p95']:6.1f} {r['held_p50']:6.1f} {r['held_p95']:6.1f}")
+    print(f"(ms; own: the crawler's own time per fetch over {r['timed']} timed fetches, from "
+          "due to stored, minus the server's time and the time held at the gate)")
 
 
 def _known(db: Path) -> int:

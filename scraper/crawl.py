@@ -10,9 +10,9 @@ stored twice. This module knows nothing of SQL: it speaks `scraper.store_protoco
 from __future__ import annotations
 
 import asyncio
-from collections import Counter
+import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import partial
 from urllib.parse import urlsplit
@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from .classify import classify
+from .crawl_result import CrawlResult
 from .discover import discovery_urls, is_discovery_url, read_listing
 from .extraction import Extraction, Extractor, extract_capture
 from .http import Fetcher, Politeness
@@ -28,15 +29,12 @@ from .outcomes import FailureReason, Outcome
 from .progress import Reporter
 from .recrawl import recheck_reason, rotation_nights
 from .store_protocol import CrawlStore, KnownURL, Listed, QueuedURL, Validators, Visit
+from .store_thread import StoreThread
+from .throttle import Gate, Passage
 from .urls import in_scope, normalize_url, site_aliases, trap_reason, walks_a_sequence
 
 __all__ = ["CrawlOptions", "CrawlResult", "Extractor", "crawl", "extract_capture",
            "run_crawl_sync", "site_for_url"]
-
-# Exit statuses of `embassy-archive crawl` (see the README).
-EXIT_OK = 0
-EXIT_SITE_FAILED = 3
-
 
 @dataclass(frozen=True)
 class CrawlOptions:
@@ -47,35 +45,11 @@ class CrawlOptions:
     discover: bool = True  # read robots.txt sitemaps, /sitemap.xml and the SPIP RSS feed
     full_every_days: int = 7  # every known page re-checked at least this often (scraper/recrawl.py)
     extract_processes: int | None = None  # extraction workers (None: one per core; 0: threads)
-
-
-@dataclass
-class CrawlResult:
-    """How a crawl ended: its id, whether it resumed an interrupted one, its counts."""
-
-    crawl_id: int
-    resumed: bool
-    counts: dict[str, int]
-    failed_sites: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def exit_status(self) -> int:
-        return EXIT_SITE_FAILED if self.failed_sites else EXIT_OK
-
-    def summary(self) -> str:
-        """One line: what the crawl fetched and found, and which sites it could not crawl."""
-        c = Counter(self.counts)
-        line = (
-            f"crawl {self.crawl_id} {'resumed and ' if self.resumed else ''}finished: "
-            f"{c['fetched']} fetched, {c['new']} new, {c['changed']} changed, "
-            f"{c['unchanged']} unchanged, {c['documents']} documents, {c['gone']} gone, "
-            f"{c['failed']} failed"
-        )
-        if self.failed_sites:
-            line += "; could not crawl " + "; ".join(
-                f"{name} ({why})" for name, why in sorted(self.failed_sites.items())
-            )
-        return line
+    # Fetches started and not yet stored, over all sites (None: 4 per extraction worker, plus
+    # 4 for the event loop's own share). Past it no new request starts: a crawl busier than
+    # its cores slows down instead of queueing work that every later fetch waits behind.
+    backlog: int | None = None
+    store_thread: bool = True  # the store's calls on a thread of their own (store_thread.py)
 
 
 def site_for_url(url: str) -> Site:
@@ -96,8 +70,10 @@ class Crawl:
         extraction: Extraction,
         options: CrawlOptions = CrawlOptions(),
         reporter: Reporter | None = None,
+        writer: StoreThread | None = None,
     ) -> None:
         self.store = store
+        self.writer = writer or StoreThread(None)  # where store calls run (store_thread.py)
         self.fetcher = fetcher
         self.extraction = extraction
         self.options = options
@@ -110,10 +86,11 @@ class Crawl:
         self._lists_dates: dict[str, bool] = {}  # per site: do its sitemaps or feeds give dates?
         self._nights: dict[str, dict[str, int]] = {}  # per site: each known URL's rotation night
         self.now = datetime.now(UTC)  # "tonight", for the re-check policy
+        self.gate = Gate(options.backlog or 4 * (extraction.workers + 1))
 
     async def run(self, sites: Sequence[Site]) -> CrawlResult:
         """Crawl every site, at most `sites_at_once` at a time; close the crawl."""
-        self.crawl_id, resumed = self.store.open_crawl(sites)
+        self.crawl_id, resumed = await self.writer.call(self.store.open_crawl, sites)
         limit = asyncio.Semaphore(self.options.sites_at_once)
 
         async def one(site: Site) -> None:
@@ -125,7 +102,7 @@ class Crawl:
         finally:
             self.reporter.close()
         status = "failed" if self.failed_sites and len(self.failed_sites) == len(sites) else "done"
-        counts = self.store.finish_crawl(self.crawl_id, status)
+        counts = await self.writer.call(self.store.finish_crawl, self.crawl_id, status)
         return CrawlResult(self.crawl_id, resumed, counts, self.failed_sites)
 
     # -- one site ---------------------------------------------------------------------------
@@ -144,13 +121,14 @@ class Crawl:
                 norm = normalize_url(url)
                 if norm and in_scope(norm, site.hosts):
                     seeds.append((norm, 0, "discovery"))
-        self.store.queue(self.crawl_id, site.name, seeds)
+        await self.writer.call(self.store.queue, self.crawl_id, site.name, seeds)
 
-    def _seed_known(self, site: Site) -> int:
+    async def _seed_known(self, site: Site) -> int:
         """Queue the known pages the re-check policy picks for tonight (after the listings and
         the new URLs they gave, which went first); -> how many were added."""
-        due = [k.url for k in self.store.known(site.name) if self._due(site, k)]
-        added = self.store.queue(self.crawl_id, site.name, [(u, 1, "archive") for u in due])
+        due = [k.url for k in await self.writer.call(self.store.known, site.name) if self._due(site, k)]
+        added = await self.writer.call(self.store.queue, self.crawl_id, site.name,
+                                        [(u, 1, "archive") for u in due])
         self._frontier_sizes[site.name] += added
         return added
 
@@ -162,13 +140,13 @@ class Crawl:
         return recheck_reason(known, self.now, self.options.full_every_days,
                               site_lists_dates=lists, night=night) is not None
 
-    def _worth_visiting(self, site: Site, queued: list[QueuedURL],
-                        listed: Sequence[Listed] = ()) -> list[QueuedURL]:
+    async def _worth_visiting(self, site: Site, queued: list[QueuedURL],
+                              listed: Sequence[Listed] = ()) -> list[QueuedURL]:
         """`queued` without the known URLs the policy leaves alone tonight; a listing's dates
         (`listed`) are taken as what the archive will know once the visit is recorded."""
         if not queued:
             return queued
-        known = self.store.known_of([u for u, _, _ in queued])
+        known = await self.writer.call(self.store.known_of, [u for u, _, _ in queued])
         dates = {e.url: e.lastmod for e in listed if e.lastmod}
         keep = []
         for item in queued:
@@ -182,10 +160,11 @@ class Crawl:
 
     async def _crawl_site(self, site: Site) -> None:
         await self._seed(site)
-        self._lists_dates[site.name] = self.store.site_lists_dates(site.name)
-        self._nights[site.name] = rotation_nights((k.url for k in self.store.known(site.name)),
+        self._lists_dates[site.name] = await self.writer.call(self.store.site_lists_dates, site.name)
+        known = await self.writer.call(self.store.known, site.name)
+        self._nights[site.name] = rotation_nights((k.url for k in known),
                                                   self.options.full_every_days)
-        size = self.store.frontier_size(self.crawl_id, site.name)
+        size = await self.writer.call(self.store.frontier_size, self.crawl_id, site.name)
         self._frontier_sizes[site.name] = size
         self.reporter.site_started(site.name, size)
         starts = {normalize_url(u) for u in site.start_urls}
@@ -200,7 +179,7 @@ class Crawl:
             try:
                 capture = await self._visit(site, url, depth, found_on)
             except Exception as exc:  # noqa: BLE001 - a bug on one page must not end the night's crawl
-                capture = self._record_crash(site, url, exc)
+                capture = await self._record_crash(site, url, exc)
             if capture is not None and capture.status is not None:
                 answered += 1
             if url in starts and capture is not None and (
@@ -211,7 +190,8 @@ class Crawl:
         while True:
             room = self.options.workers_per_site - len(tasks)
             if room > 0 and site.name not in self.failed_sites:
-                batch = self.store.next_urls(self.crawl_id, site.name, room + len(in_flight))
+                batch = await self.writer.call(self.store.next_urls, self.crawl_id, site.name,
+                                                room + len(in_flight))
                 for url, depth, found_on in batch:
                     if url in in_flight or len(tasks) >= self.options.workers_per_site:
                         continue
@@ -223,7 +203,7 @@ class Crawl:
                 break
             if not tasks:
                 known_seeded = True
-                self._seed_known(site)
+                await self._seed_known(site)
                 continue
             done, tasks = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
             for task in done:
@@ -234,17 +214,18 @@ class Crawl:
         note = self.failed_sites.get(site.name)
         self.reporter.site_finished(site.name, f"could not be crawled: {note}" if note else None)
 
-    def _record_crash(self, site: Site, url: str, exc: Exception) -> Capture:
+    async def _record_crash(self, site: Site, url: str, exc: Exception) -> Capture:
         """Record a URL whose processing failed in the crawler itself, and go on."""
         error = f"{FailureReason.CRAWLER_ERROR}: {type(exc).__name__}: {exc}"[:300]
         capture = Capture(url=url, fetched_at=utc_now(), error=error)
-        self.store.record_visit(self.crawl_id, Visit(site.name, url, Outcome.FAILED, capture))
+        await self.writer.call(self.store.record_visit, self.crawl_id,
+                                Visit(site.name, url, Outcome.FAILED, capture))
         self.reporter.page(site.name, url, Outcome.FAILED, error)
         return capture
 
     # -- one URL ----------------------------------------------------------------------------
 
-    def _listing_body(
+    async def _listing_body(
         self, capture: Capture, outcome: Outcome, known: Validators | None
     ) -> bytes | None:
         """The body of a sitemap or feed to read tonight: the one fetched, or on a 304 the one
@@ -253,18 +234,32 @@ class Crawl:
         if outcome is Outcome.DOCUMENT:
             return capture.body
         if outcome is Outcome.NOT_MODIFIED and known is not None and known.sha256:
-            return self.store.body(known.sha256)
+            return await self.writer.call(self.store.body, known.sha256)
         return None
 
     async def _visit(
         self, site: Site, url: str, depth: int, found_on: str | None = None
     ) -> Capture | None:
-        known = self.store.validators(url)
+        passage = Passage(self.gate)
+        try:
+            capture = await self._fetch_and_record(site, url, depth, found_on, passage)
+        finally:
+            passage.release()  # the visit is stored (or failed): room for another fetch
+        if passage.turn is not None and passage.url is not None:
+            self.reporter.fetch_timed(site.name, passage.url, passage.turn, time.monotonic())
+        return capture
+
+    async def _fetch_and_record(
+        self, site: Site, url: str, depth: int, found_on: str | None, passage: Passage
+    ) -> Capture:
+        known = await self.writer.call(self.store.validators, url)
         capture = await self.fetcher.fetch(
             url,
             etag=known.etag if known else None,
             last_modified=known.last_modified if known else None,
+            passage=passage,
         )
+        passage.fetched()
         if capture.error == FailureReason.ROBOTS_UNAVAILABLE:
             # A 5xx on robots.txt (or no answer at all): this host is not crawled now. The
             # attempt is recorded, and no further URL of the site is taken up.
@@ -283,13 +278,13 @@ class Crawl:
             page = await self.extraction.run(capture.body, page_url, capture.headers,
                                              capture.fetched_at)
             links = page.links
-        elif listing and (body := self._listing_body(capture, outcome, known)) is not None:
+        elif listing and (body := await self._listing_body(capture, outcome, known)) is not None:
             found = read_listing(body, page_url)
             listed = tuple(found.children + found.pages)
             links = found.urls
             if any(e.lastmod for e in listed):
                 self._lists_dates[site.name] = True
-        queued = self._worth_visiting(
+        queued = await self._worth_visiting(
             site, self._links_to_queue(site, page_url, links, depth, found_on), listed
         )
         room = max(0, self.options.max_pages - self._frontier_sizes[site.name])
@@ -297,7 +292,7 @@ class Crawl:
         # robots.txt said no before anything was fetched: nothing to keep but the frontier row.
         unfetched = capture.error == FailureReason.DISALLOWED and capture.status is None
         fetched = None if unfetched else capture
-        recorded = self.store.record_visit(self.crawl_id, Visit(
+        recorded = await self.writer.call(self.store.record_visit, self.crawl_id, Visit(
             site.name, url, outcome, fetched, page, tuple(queued[:room]), landed, depth, listed,
             same_body=known is not None and capture.body is not None
             and capture.sha256 == known.sha256,
@@ -352,10 +347,11 @@ async def crawl(
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> CrawlResult:
     """Crawl `sites` into `store` with a Fetcher of its own, resuming an interrupted crawl."""
-    with Extraction(extract, options.extract_processes) as extraction:
+    with Extraction(extract, options.extract_processes) as extraction, \
+            StoreThread(store if options.store_thread else None) as writer:
         async with Fetcher(politeness or Politeness(), seed_hosts=seed_hosts(sites),
                            transport=transport, sites_at_once=options.sites_at_once) as fetcher:
-            return await Crawl(store, fetcher, extraction, options, reporter).run(sites)
+            return await Crawl(store, fetcher, extraction, options, reporter, writer).run(sites)
 
 
 def run_crawl_sync(

@@ -97,6 +97,7 @@ class Extraction:
             )
             processes = max(1, cores - 1)
         self._pool: Executor | None = None
+        self.workers = max(1, processes)  # what runs extractions at once (threads: about one)
         if processes > 0 and _sendable(extract):
             # spawn: a worker is a fresh interpreter and the crawl's own child (so it can die
             # with it). A fork would also inherit every open socket, and a connection the

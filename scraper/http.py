@@ -27,7 +27,7 @@ from scraper.addresses import bare_host, is_refused_address, system_resolver
 from scraper.models import Capture, utc_now
 from scraper.outcomes import FailureReason
 from scraper.robots import Robots, RobotsAnswer
-from scraper.throttle import HostThrottle, Throttles
+from scraper.throttle import HostThrottle, Passage, Throttles
 from scraper.wire import Inflater, retry_after_seconds
 
 __all__ = ["Fetcher", "Politeness", "is_refused_address"]
@@ -155,9 +155,11 @@ class Fetcher:
     # -- public -------------------------------------------------------------------------------
 
     async def fetch(
-        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None,
+        passage: Passage | None = None,
     ) -> Capture:
-        """GET one URL politely; never raises for a network or server problem."""
+        """GET one URL politely; never raises for a network or server problem. `passage`:
+        the crawl's backpressure (scraper/throttle.py), and the last request's timing."""
         fetched_at = utc_now()
         headers: dict[str, str] = {}
         if etag:
@@ -165,7 +167,9 @@ class Fetcher:
         if last_modified:
             headers["if-modified-since"] = last_modified
         try:
-            answer, final_url = await self._get_following_redirects(url, headers, obey_robots=True)
+            answer, final_url = await self._get_following_redirects(
+                url, headers, obey_robots=True, passage=passage
+            )
         except _Failure as failure:
             self.stats["failed"] += 1
             if failure.reason in _COUNTED:
@@ -194,7 +198,8 @@ class Fetcher:
     # -- redirects, robots, the address guard --------------------------------------------------
 
     async def _get_following_redirects(
-        self, url: str, headers: dict[str, str], *, obey_robots: bool
+        self, url: str, headers: dict[str, str], *, obey_robots: bool,
+        passage: Passage | None = None,
     ) -> tuple[_Answer, str]:
         seen = {url}
         current = url
@@ -206,7 +211,7 @@ class Fetcher:
             try:
                 # The validators were stored from the end of the chain last time: every hop
                 # carries them, so an unchanged redirect target still answers 304.
-                answer = await self._with_retries(current, headers)
+                answer = await self._with_retries(current, headers, passage)
             except _Failure as failure:
                 raise _Failure(failure.reason, failure.answer or last, where=current) from None
             location = answer.headers.get("location")
@@ -285,12 +290,14 @@ class Fetcher:
     def _throttle(self, url: str) -> HostThrottle:
         return self.throttles.of(urlsplit(url).hostname or "")
 
-    async def _with_retries(self, url: str, headers: dict[str, str]) -> _Answer:
+    async def _with_retries(
+        self, url: str, headers: dict[str, str], passage: Passage | None = None
+    ) -> _Answer:
         p = self.politeness
         throttle = self._throttle(url)
         for attempt in range(p.max_retries + 1):
             try:
-                answer = await self._attempt(throttle, url, headers)
+                answer = await self._attempt(throttle, url, headers, passage)
             except _Failure as failure:
                 if not failure.retry or attempt == p.max_retries:
                     raise
@@ -318,8 +325,13 @@ class Fetcher:
             return asked or p.backoff_base * 2.0**attempt
         return p.backoff_base * 2.0**attempt
 
-    async def _attempt(self, throttle: HostThrottle, url: str, headers: dict[str, str]) -> _Answer:
-        async with throttle.turn():
+    async def _attempt(
+        self, throttle: HostThrottle, url: str, headers: dict[str, str],
+        passage: Passage | None = None,
+    ) -> _Answer:
+        async with throttle.turn(passage.admit if passage else None) as turn:
+            if passage is not None:
+                passage.turn, passage.url = turn, url
             self.stats["requests"] += 1
             started = time.monotonic()
             try:

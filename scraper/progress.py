@@ -8,6 +8,7 @@ from collections import Counter
 from typing import TextIO
 
 from .outcomes import Outcome
+from .throttle import Turn
 
 # Outcomes that count as a failure in the status line.
 FAILED = {Outcome.FAILED}
@@ -58,6 +59,11 @@ class Reporter:
                 self._draw()
         elif done % self.log_every == 0:
             self._write(f"{_now()} {self.status()}")
+
+    def fetch_timed(self, site: str, url: str, turn: Turn, stored: float) -> None:
+        """A fetch whose last request was due and started as `turn` says was stored at
+        `stored` (monotonic). Nothing is shown: the network benchmark collects these to
+        measure the crawler's own time per fetch."""
 
     def site_finished(self, site: str, note: str | None = None) -> None:
         """A site's crawl ended; `note` says why when it could not be crawled."""

@@ -1,13 +1,28 @@
 """The per-host throttle: at most N connections, request starts spaced by the delay, and a
 backoff (Retry-After, or our own after an error) that no request already waiting can undo.
+
+And the crawl's backpressure across hosts (`Gate`): no new fetch starts while the work
+already fetched and not yet stored (extraction, the SQLite write) is at its bound, so a crawler
+busier than its cores slows down instead of letting a queue grow and every fetch wait in it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Turn:
+    """When a request was due (politeness let it go) and when it started (monotonic), and how
+    long of that it was held at the crawl's gate (backpressure)."""
+
+    due: float
+    started: float
+    held: float = 0.0
 
 
 class HostThrottle:
@@ -35,17 +50,34 @@ class HostThrottle:
         self._backoff_until = max(self._backoff_until, time.monotonic() + seconds)
 
     @asynccontextmanager
-    async def turn(self) -> AsyncIterator[None]:
-        """One request's turn: a connection slot, and its start time."""
+    async def turn(
+        self, admit: Callable[[], Awaitable[None]] | None = None
+    ) -> AsyncIterator[Turn]:
+        """One request's turn: a connection slot, and its start time.
+
+        `admit`, awaited once politeness lets the request go, is the crawl's backpressure.
+        The spacing is measured from the real start, after it: a request held back there
+        does not shorten the gap before the host's next one.
+        """
         async with self._slots:
             async with self._lock:
+                due = time.monotonic()  # its turn in the host's queue, at the earliest
+                held = 0.0
                 while True:
-                    pause = max(self._next_start, self._backoff_until) - time.monotonic()
-                    if pause <= 0:
+                    until = max(self._next_start, self._backoff_until)
+                    if until - time.monotonic() > 0:
+                        due = max(due, until)
+                        await asyncio.sleep(until - time.monotonic())
+                        continue
+                    if admit is None:
                         break
-                    await asyncio.sleep(pause)
-                self._next_start = time.monotonic() + self.delay
-            yield
+                    gated = time.monotonic()
+                    await admit()
+                    held = time.monotonic() - gated
+                    admit = None  # then the backoff and spacing are read again
+                started = time.monotonic()
+                self._next_start = started + self.delay
+            yield Turn(due, started, held)
 
 
 class Throttles:
@@ -62,3 +94,68 @@ class Throttles:
         if throttle is None:
             throttle = self._hosts[host] = HostThrottle(self._delay, self._connections)
         return throttle
+
+
+class Gate:
+    """At most `bound` fetches between their start and the end of their visit, over all hosts.
+
+    A fetch still on the wire after `grace` seconds gives its place up: waiting for a slow
+    host is not work of ours, and a few slow sites must not hold the whole crawl back.
+    """
+
+    def __init__(self, bound: int, grace: float = 2.0) -> None:
+        self.bound = bound
+        self.grace = grace
+        self._places = asyncio.Semaphore(bound)
+
+    async def enter(self) -> Ticket:
+        """Wait for a place (first come first served); -> the ticket that holds it."""
+        await self._places.acquire()
+        ticket = Ticket(self._places)
+        ticket.timer = asyncio.get_running_loop().call_later(self.grace, ticket.release)
+        return ticket
+
+
+class Ticket:
+    """A place at the gate, given back once (`release`), or after the grace on the wire."""
+
+    def __init__(self, places: asyncio.Semaphore) -> None:
+        self._places: asyncio.Semaphore | None = places
+        self.timer: asyncio.TimerHandle | None = None
+
+    def fetched(self) -> None:
+        """The answer is in: from now the place is held for our own work, until `release`."""
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+
+    def release(self) -> None:
+        """Give the place back (a second call does nothing)."""
+        self.fetched()
+        if self._places is not None:
+            self._places.release()
+            self._places = None
+
+
+@dataclass
+class Passage:
+    """One fetch's way through the gate and the host's throttle: what the crawl closes, and
+    when its last request was due and started (for the crawler's own time per fetch)."""
+
+    gate: Gate | None = None
+    ticket: Ticket | None = None
+    turn: Turn | None = None
+    url: str | None = None  # the URL of that last request (a redirect's target, say)
+
+    async def admit(self) -> None:
+        """Take a place at the gate, unless this fetch holds one (a retry, a redirect)."""
+        if self.gate is not None and self.ticket is None:
+            self.ticket = await self.gate.enter()
+
+    def fetched(self) -> None:
+        if self.ticket is not None:
+            self.ticket.fetched()
+
+    def release(self) -> None:
+        if self.ticket is not None:
+            self.ticket.release()
