@@ -7,6 +7,8 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
+from lxml import etree
+
 from .dom import HtmlElement, text_of, tokens
 from .meta import jsonld, types
 from .text import norm, squash
@@ -102,10 +104,14 @@ def _name(item: dict[str, Any]) -> Any:
     return inner.get("name") if isinstance(inner, dict) else None
 
 
+# Through the attributes: libxml2 scans them faster than Python reads every element's.
+_MICRODATA_TRAILS = etree.XPath("//@itemtype[contains(., 'BreadcrumbList')]/..")
+# Elements with two <a> children or more, in document order: the link trails' candidates.
+_TWO_LINKS = etree.XPath("//a[2]/parent::*[self::p or self::div or self::span or self::nav]")
+
+
 def _from_microdata(doc: HtmlElement) -> list[str]:
-    for el in doc.iter():
-        if not isinstance(el.tag, str) or "BreadcrumbList" not in (el.get("itemtype") or ""):
-            continue
+    for el in _MICRODATA_TRAILS(doc):
         names = [
             text_of(n) for n in el.iter()
             if isinstance(n.tag, str) and n.get("itemprop") == "name"
@@ -250,7 +256,7 @@ def _plausible(items: list[str]) -> bool:
 
 def _link_trail(doc: HtmlElement, url: str) -> list[str]:
     """A paragraph or div of links from the home page separated by », >, › or /."""
-    for el in doc.iter("p", "div", "span", "nav"):
+    for el in _TWO_LINKS(doc):
         links = [c for c in el if isinstance(c.tag, str) and c.tag == "a"]
         if len(links) < 2 or len(links) != len(el.findall(".//a")):
             continue

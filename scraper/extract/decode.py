@@ -73,7 +73,8 @@ def decode_html(data: bytes | str, content_type: str | None = None) -> str:
             # Valid multi-byte UTF-8 is almost never an accident in a single-byte charset:
             # the declaration is the mistake (a common one on migrated sites).
             return is_utf8
-        text = _try(data, chosen)
+        # UTF-8 was tried above: its answer stands (a second decode of the page is the same).
+        text = is_utf8 if chosen == "utf-8" else _try(data, chosen)
         if text is not None:
             return text
     if is_utf8 is not None:
