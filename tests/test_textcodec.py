@@ -100,3 +100,19 @@ def test_threads_reading_at_once_each_get_their_own_text() -> None:
     for t in threads:
         t.join()
     assert wrong == []
+
+
+def test_a_plain_datasette_without_our_set_up_shows_page_text(tmp_path: Path) -> None:
+    # `datasette archive.db` loads the function's plugin from the package's entry point
+    path = tmp_path / "a.db"
+    _archive(path)
+    script = (
+        "import asyncio, sys\n"
+        "from datasette.app import Datasette\n"
+        "ds = Datasette(files=[sys.argv[1]])\n"
+        "r = asyncio.run(ds.client.get('/a/pages.json?_shape=array&_col=text'))\n"
+        "print(r.status_code, r.json()[0]['text'][:5])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True,
+                         text=True, check=True, cwd=tmp_path).stdout
+    assert out.split() == ["200", "INTRO"]
