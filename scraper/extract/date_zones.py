@@ -71,15 +71,45 @@ _NO_MARKS = _Marks(False, False, False, False, False, False, False)
 def _marks(cls: str, ident: str, itemprop: str) -> _Marks:
     if not cls and not ident and not itemprop:
         return _NO_MARKS
-    dated = bool(_DATED_MARKS.search(f"{cls} {ident} {itemprop}".lower()))
+    # Ids are mostly unique, so this triple rarely repeats; its parts do, and are judged
+    # apart. No word or mark holds a space, so a search of "class id" finds what the two
+    # searches find, but for a header word opening the id, which a class ending in an
+    # article part ("post header") makes the article's: that case reads the joined words.
+    c, i, p = _class_marks(cls), _word_marks(ident), _word_marks(itemprop)
+    header = c.header or (i.header and bool(_HEADER_WORDS.search(f"{c.words} {i.words}")))
+    return _Marks(c.boiler or i.boiler, c.footer or i.footer, header, c.teaser or i.teaser,
+                  c.hidden, c.teaser_item, c.dated or i.dated or p.dated)
+
+
+class _Words(NamedTuple):
+    """What one class or id string says, lower-cased `words` searched."""
+
+    words: str
+    boiler: bool
+    footer: bool
+    header: bool
+    teaser: bool
+    dated: bool
+    hidden: bool = False
+    teaser_item: bool = False
+
+
+@lru_cache(maxsize=16384)
+def _word_marks(value: str) -> _Words:
+    words = value.lower()
+    return _Words(words, bool(_BOILER_WORDS.search(words)), bool(_FOOTER_WORDS.search(words)),
+                  bool(_HEADER_WORDS.search(words)), bool(_TEASER_WORDS.search(words)),
+                  bool(_DATED_MARKS.search(words)))
+
+
+@lru_cache(maxsize=16384)
+def _class_marks(cls: str) -> _Words:
+    dated = bool(_DATED_MARKS.search(cls.lower()))
     hidden = not date_words.HIDDEN_CLASSES.isdisjoint(cls.lower().split())
     teaser_item = bool(_TEASER_ITEM.search(cls))
     if ":" in cls or "text-" in cls or "bg-" in cls:
         cls = " ".join(t for t in cls.split() if not _UTILITY_CLASS.match(t))
-    words = f"{cls} {ident}".lower()
-    return _Marks(bool(_BOILER_WORDS.search(words)), bool(_FOOTER_WORDS.search(words)),
-                  bool(_HEADER_WORDS.search(words)), bool(_TEASER_WORDS.search(words)),
-                  hidden, teaser_item, dated)
+    return _word_marks(cls)._replace(dated=dated, hidden=hidden, teaser_item=teaser_item)
 
 
 # A list item that is another article's teaser, as WordPress marks them.
@@ -177,27 +207,32 @@ class Zones:
         else:  # a bare <p>, <span>, <td>: nothing to classify it by, it stays in its zone
             inner = zone
         in_article = in_article or tag in ("article", "main") or attrs.get("role") == "main"
-        in_main = in_main or el is self._main
+        is_main = el is self._main
+        in_main = in_main or is_main
+        buffer = self._buffer
+        # The empty-buffer and same-zone tests inline: most elements need neither a flush
+        # nor a switch, and a method call per element and per child is the walk's cost.
         block = tag in _BLOCK_TAGS
-        if block:
+        if block and buffer:
             self._flush()
-        self._switch(inner)
+        if inner != self._zone:
+            self._switch(inner)
         if marks.dated or tag in ("time", "abbr"):
             text = " ".join(el.text_content().split())
             if len(text) <= MAX_LINE:
                 self.dated.append((len(self.lines) + len(self.dated), inner, el, text))
-        buffer = self._buffer
         if el.text:
             buffer.append(el.text)
+        walk = self._walk
         for child in el:
-            self._walk(child, inner, in_article, in_main)
+            walk(child, inner, in_article, in_main)
             if self._zone != inner:
                 self._switch(inner)
             tail = child.tail
             if tail:
                 buffer.append(tail)
-        if block:
+        if block and buffer:
             self._flush()
-        if el is self._main:
+        if is_main:
             self._flush()
             self.main_end = len(self.lines) + len(self.dated)
