@@ -98,6 +98,7 @@ def _service_ms(response: object) -> float | None:
 
 
 def child(db_path: str, delay: float, backlog: int, urls: list[str]) -> None:
+    # backlog < 0: the store's calls on the event loop's thread (as before the writer thread)
     """Crawl `urls` into `db_path`; print one JSON line of measures."""
     import httpx
     from sqlite_utils import Database
@@ -147,7 +148,8 @@ def child(db_path: str, delay: float, backlog: int, urls: list[str]) -> None:
     result = run_crawl_sync(
         SqliteCrawlStore(db), [site_for_url(u) for u in urls], extract_page,
         politeness=Politeness(delay=delay),
-        options=CrawlOptions(max_pages=100_000, backlog=backlog or None),
+        options=CrawlOptions(max_pages=100_000, backlog=abs(backlog) or None,
+                             store_thread=backlog >= 0),
         reporter=Timing(io.StringIO()), transport=Counting(),
     )
     wall = time.perf_counter() - started
@@ -165,7 +167,8 @@ def child(db_path: str, delay: float, backlog: int, urls: list[str]) -> None:
     }))
 
 
-def crawl(db: Path, delay: float, urls: list[str], backlog: int = 0) -> dict:
+def crawl(db: Path, delay: float, urls: list[str], backlog: int = 0, thread: bool = True) -> dict:
+    backlog = backlog if thread else -(backlog or 1_000_000)
     out = subprocess.run([PYTHON, __file__, "--child", str(db), str(delay), str(backlog), *urls],
                          capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -239,6 +242,8 @@ def main() -> None:
                         help="run the sample sites at this lower priority (standing for remote hosts)")
     parser.add_argument("--backlog", type=int, default=0,
                         help="the crawl's backpressure bound (0: its default)")
+    parser.add_argument("--no-store-thread", action="store_true",
+                        help="store calls on the event loop's thread, as before the writer thread")
     args = parser.parse_args()
     hosts = [f"127.0.0.{i}" for i in range(2, args.sites + 2)]
     ports = {h: _free_port(h) for h in hosts}
@@ -273,10 +278,12 @@ def responsiveness(args: argparse.Namespace, hosts: list[str], ports: dict[str, 
     with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
         urls = [stack.enter_context(sample_site(h, ports[h], args.pages, 1, args.nice))
                 for h in hosts]
-        r = crawl(Path(tmp) / "network.db", args.delay, urls, args.backlog)
+        r = crawl(Path(tmp) / "network.db", args.delay, urls, args.backlog,
+                  not args.no_store_thread)
     requests = sum(r["statuses"].values())
     print(f"## First crawl of {args.sites} sample sites x ~{args.pages + 60} pages, --delay "
-          f"{args.delay}, sites at nice {args.nice}, backlog {args.backlog or 'default'}")
+          f"{args.delay}, sites at nice {args.nice}, backlog {args.backlog or 'default'}, "
+          f"store calls {'on the loop' if args.no_store_thread else 'on a writer thread'}")
     print(f"{'sites':>5} {'wall s':>7} {'requests':>8} {'req/s':>6} {'cpu ms/fetch':>12} "
           f"{'lag50':>6} {'lag95':>6} {'own50':>6} {'own95':>6} {'held50':>6} {'held95':>6}")
     print(f"{args.sites:5} {r['wall']:7.1f} {requests:8} {requests / r['wall']:6.1f} "

@@ -45,9 +45,10 @@ class CrawlOptions:
     discover: bool = True  # read robots.txt sitemaps, /sitemap.xml and the SPIP RSS feed
     full_every_days: int = 7  # every known page re-checked at least this often (scraper/recrawl.py)
     extract_processes: int | None = None  # extraction workers (None: one per core; 0: threads)
-    # Fetches started and not yet stored, over all sites (None: 4 per extraction worker, plus
-    # 4 for the event loop's own share). Past it no new request starts: a crawl busier than
-    # its cores slows down instead of queueing work that every later fetch waits behind.
+    # Fetches started and not yet stored, over all sites (None: one per extraction worker and
+    # one for the event loop). Past it no new request starts: a crawl busier than its cores
+    # slows down instead of queueing work that every later fetch waits behind (each place
+    # held past it adds a visit's time to every fetch: measured in bench/bench_network.py).
     backlog: int | None = None
     store_thread: bool = True  # the store's calls on a thread of their own (store_thread.py)
 
@@ -86,7 +87,7 @@ class Crawl:
         self._lists_dates: dict[str, bool] = {}  # per site: do its sitemaps or feeds give dates?
         self._nights: dict[str, dict[str, int]] = {}  # per site: each known URL's rotation night
         self.now = datetime.now(UTC)  # "tonight", for the re-check policy
-        self.gate = Gate(options.backlog or 4 * (extraction.workers + 1))
+        self.gate = Gate(options.backlog or extraction.workers + 1)
 
     async def run(self, sites: Sequence[Site]) -> CrawlResult:
         """Crawl every site, at most `sites_at_once` at a time; close the crawl."""
@@ -126,7 +127,8 @@ class Crawl:
     async def _seed_known(self, site: Site) -> int:
         """Queue the known pages the re-check policy picks for tonight (after the listings and
         the new URLs they gave, which went first); -> how many were added."""
-        due = [k.url for k in await self.writer.call(self.store.known, site.name) if self._due(site, k)]
+        known = await self.writer.call(self.store.known, site.name)
+        due = [k.url for k in known if self._due(site, k)]
         added = await self.writer.call(self.store.queue, self.crawl_id, site.name,
                                         [(u, 1, "archive") for u in due])
         self._frontier_sizes[site.name] += added
@@ -160,7 +162,8 @@ class Crawl:
 
     async def _crawl_site(self, site: Site) -> None:
         await self._seed(site)
-        self._lists_dates[site.name] = await self.writer.call(self.store.site_lists_dates, site.name)
+        self._lists_dates[site.name] = await self.writer.call(self.store.site_lists_dates,
+                                                              site.name)
         known = await self.writer.call(self.store.known, site.name)
         self._nights[site.name] = rotation_nights((k.url for k in known),
                                                   self.options.full_every_days)

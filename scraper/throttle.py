@@ -99,11 +99,12 @@ class Throttles:
 class Gate:
     """At most `bound` fetches between their start and the end of their visit, over all hosts.
 
-    A fetch still on the wire after `grace` seconds gives its place up: waiting for a slow
-    host is not work of ours, and a few slow sites must not hold the whole crawl back.
+    A fetch still on the wire after `grace` seconds gives its place up: waiting for a remote
+    host is not work of ours (a loopback answer takes a few milliseconds, a real one a
+    round trip or more), and slow sites must not hold the whole crawl back.
     """
 
-    def __init__(self, bound: int, grace: float = 2.0) -> None:
+    def __init__(self, bound: int, grace: float = 0.05) -> None:
         self.bound = bound
         self.grace = grace
         self._places = asyncio.Semaphore(bound)
