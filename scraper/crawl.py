@@ -27,11 +27,12 @@ from .http import Fetcher, Politeness
 from .models import Capture, Page, Site, utc_now
 from .outcomes import FailureReason, Outcome
 from .progress import Reporter
+from .queueing import links_to_queue
 from .recrawl import recheck_reason, rotation_nights
 from .store_protocol import CrawlStore, KnownURL, Listed, QueuedURL, Validators, Visit
 from .store_thread import StoreThread
 from .throttle import Gate, Passage
-from .urls import in_scope, normalize_url, site_aliases, trap_reason, walks_a_sequence
+from .urls import in_scope, normalize_url, site_aliases
 
 __all__ = ["CrawlOptions", "CrawlResult", "Extractor", "crawl", "extract_capture",
            "run_crawl_sync", "site_for_url"]
@@ -275,21 +276,22 @@ class Crawl:
         outcome = classify(capture, known, is_listing=listing,
                            in_scope=in_scope(page_url, site.hosts))
         page: Page | None = None
-        links: list[str] = []
+        links: list[QueuedURL] = []
         listed: tuple[Listed, ...] = ()
+        # The links a page or listing names, filtered (scraper/queueing.py): a page's in its
+        # extraction worker, beside the extraction, off the event loop.
+        scope = partial(links_to_queue, source=page_url, hosts=site.hosts, depth=depth,
+                        max_depth=self.options.max_depth, found_on=found_on)
         if outcome is Outcome.NEW and capture.body is not None:
-            page = await self.extraction.run(capture.body, page_url, capture.headers,
-                                             capture.fetched_at)
-            links = page.links
+            page, links = await self.extraction.run_then(
+                capture.body, page_url, capture.headers, capture.fetched_at, scope)
         elif listing and (body := await self._listing_body(capture, outcome, known)) is not None:
             found = read_listing(body, page_url)
             listed = tuple(found.children + found.pages)
-            links = found.urls
+            links = scope(found.urls)
             if any(e.lastmod for e in listed):
                 self._lists_dates[site.name] = True
-        queued = await self._worth_visiting(
-            site, self._links_to_queue(site, page_url, links, depth, found_on), listed
-        )
+        queued = await self._worth_visiting(site, links, listed)
         room = max(0, self.options.max_pages - self._frontier_sizes[site.name])
         landed = page_url if page_url != url and in_scope(page_url, site.hosts) else None
         # robots.txt said no before anything was fetched: nothing to keep but the frontier row.
@@ -303,29 +305,6 @@ class Crawl:
         self._frontier_sizes[site.name] += recorded.added  # only once the visit is committed
         self.reporter.page(site.name, url, recorded.outcome, capture.error)
         return capture
-
-    def _links_to_queue(
-        self, site: Site, source: str, links: list[str], depth: int,
-        found_on: str | None = None,
-    ) -> list[QueuedURL]:
-        """The links of a page worth visiting: in scope, not traps, not a step further into a
-        sequence the page was reached by (urls.walks_a_sequence), within `max_depth`."""
-        if not links or depth + 1 > self.options.max_depth:
-            return []
-        # A calendar is entered, never walked: its first page linked from an ordinary page is
-        # archived, the endless "next month" links from calendar pages are not followed.
-        in_calendar = trap_reason(source) == "calendar"
-        out: list[QueuedURL] = []
-        for link in links:
-            url = normalize_url(link)
-            if not url or not in_scope(url, site.hosts):
-                continue
-            if walks_a_sequence(found_on, source, url):
-                continue
-            reason = trap_reason(url)
-            if reason is None or (reason == "calendar" and not in_calendar):
-                out.append((url, depth + 1, source))
-        return out
 
 
 def _forget(in_flight: set[str], url: str, _task: object) -> None:

@@ -17,14 +17,16 @@ import multiprocessing
 import os
 import pickle
 import signal
+from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from datetime import date
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol, Self, TypeVar
 
 from scraper.models import Page
 
 _PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies
+T = TypeVar("T")
 
 
 class Extractor(Protocol):
@@ -54,6 +56,15 @@ def extract_capture(
         content_language=headers.get("content-language"),
         today=date.fromisoformat(fetched_at[:10]) if fetched_at else None,
     )
+
+
+def _extract_then(
+    extract: Extractor, body: bytes, url: str, headers: dict[str, str], fetched_at: str | None,
+    then: Callable[[list[str]], T],
+) -> tuple[Page, T]:
+    """In a worker: the page, and what `then` makes of its links (the crawl's link filter)."""
+    page = extract_capture(extract, body, url, headers, fetched_at)
+    return page, then(page.links)
 
 
 def _warm_up(parent: int) -> None:
@@ -122,6 +133,21 @@ class Extraction:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(
             self._pool, extract_capture, self.extract, body, url, headers, fetched_at
+        )
+
+    async def run_then(
+        self, body: bytes, url: str, headers: dict[str, str], fetched_at: str | None,
+        then: Callable[[list[str]], T],
+    ) -> tuple[Page, T]:
+        """`run`, and `then(page.links)` in the same worker (a module-level function or a
+        partial of one, to be sent there): link filtering off the event loop too."""
+        if self._pool is None:
+            return await asyncio.to_thread(
+                _extract_then, self.extract, body, url, headers, fetched_at, then
+            )
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            self._pool, _extract_then, self.extract, body, url, headers, fetched_at, then
         )
 
     def close(self) -> None:

@@ -325,10 +325,8 @@ class Fetcher:
             return asked or p.backoff_base * 2.0**attempt
         return p.backoff_base * 2.0**attempt
 
-    async def _attempt(
-        self, throttle: HostThrottle, url: str, headers: dict[str, str],
-        passage: Passage | None = None,
-    ) -> _Answer:
+    async def _attempt(self, throttle: HostThrottle, url: str, headers: dict[str, str],
+                       passage: Passage | None = None) -> _Answer:
         async with throttle.turn(passage.admit if passage else None) as turn:
             if passage is not None:
                 passage.turn, passage.url = turn, url

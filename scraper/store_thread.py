@@ -46,9 +46,10 @@ class StoreThread:
         return await loop.run_in_executor(self._pool, partial(method, *args, **kwargs))
 
     def close(self) -> None:
-        """Wait for the call under way, if any (a cancelled crawl's last write ends whole)."""
+        """Wait for the call under way, if any, and drop those not started: a cancelled
+        crawl's last write ends whole, the visits not yet written are fetched on resume."""
         if self._pool is not None:
-            self._pool.shutdown(wait=True)
+            self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
     def __enter__(self) -> Self:
