@@ -145,10 +145,10 @@ def _containers(
     strong: list[HtmlElement] = []
     weak: list[HtmlElement] = []
     for el, names, label in attributed:
-        if (not names and not label) or el.tag in ("html", "body", "head", "script", "a"):
-            continue
-        kind = _trail_names(names)
-        if kind == "not":
+        kind = _trail_names(names) if names else None
+        if kind == "not" or (kind is None and not label):
+            continue  # most elements: their tag is not even looked at
+        if el.tag in ("html", "body", "head", "script", "a"):
             continue
         if (label and _ARIA_TRAIL.search(label)) or kind == "strong":
             strong.append(el)

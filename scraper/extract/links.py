@@ -66,7 +66,8 @@ class Joiner:
             if not host or (scheme == self._scheme and not _plain_path(slash + local)):
                 return None
             return path + tail
-        if not path or ":" in path.split("/", 1)[0] or not _plain_path(path):
+        # The path is plain text already (a part of `rest`): only its segments are tested.
+        if not path or ":" in path.split("/", 1)[0] or _ODD_PATH.search(path) is not None:
             return None  # query-only, "mailto:"-like or odd: urljoin decides
         if path.startswith("/"):
             return self._root + path + tail

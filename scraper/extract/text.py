@@ -30,8 +30,9 @@ def norm(text: str | None, *, keep_nbsp: bool = False) -> str:
         return ""
     if not text.isascii():  # ASCII has no invisible characters and is already NFC
         text = unicodedata.normalize("NFC", text.translate(_INVISIBLE))
-    if keep_nbsp:
+    if keep_nbsp and ("\u00a0" in text or "\u202f" in text):
         return _SPACES_BUT_LONE_NBSP.sub(" ", text).strip()
+    # Without a no-break space to keep, the regex collapses every run: the same as split.
     # str.split() and the regex's \s are the same Unicode whitespace; split is faster.
     return " ".join(text.split())
 

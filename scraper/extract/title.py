@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from .content import HIDDEN_CLASS as _HIDDEN_CLASS
@@ -57,11 +58,16 @@ def clean_title(text: str) -> str:
 def _candidates(doc: HtmlElement) -> list[HtmlElement]:
     found: list[HtmlElement] = []
     for el in doc.iter("h1", "h2", "div", "span", "p", "header", "strong"):
-        names = tokens(el)
-        if el.tag in ("h1", "h2") or el.get("role") == "heading" or (
-                _TITLE_CLASS.search(names) and not _KICKER.search(names)):
+        if el.tag in ("h1", "h2") or el.get("role") == "heading" or _title_class(tokens(el)):
             found.append(el)
     return found
+
+
+@lru_cache(maxsize=4096)
+def _title_class(names: str) -> bool:
+    """A title's class or id, not a kicker's. Class strings repeat over a page's elements:
+    each is judged once."""
+    return bool(names) and bool(_TITLE_CLASS.search(names)) and not _KICKER.search(names)
 
 
 # A kicker, roofline or label set inside the heading above the title's own words.
