@@ -94,16 +94,38 @@ class Compiled:
     # A detect that only tests <meta name="generator">, as a test of one such element: the
     # document's generator metas are then found once for every profile, not once each.
     on_generator: etree.XPath | None = None
+    # A detect that is a union of such generator tests and `_any` class scans, part by part:
+    # (class word or None for a generator test, its XPath). A class scan runs only when its
+    # word occurs in some class attribute of the document (all of them read once per page).
+    parts: tuple[tuple[str | None, etree.XPath], ...] | None = None
 
 
 _GENERATOR = "//meta[@name='generator']"
 _GENERATORS = etree.XPath(_GENERATOR)
+_CLASSES = etree.XPath("//@class", smart_strings=False)
+_ANY = "//@class[contains(., '"
 
 
 def _on_generator(detect: str) -> etree.XPath | None:
     if not detect.startswith(_GENERATOR + "[") or "|" in detect:
         return None
     return etree.XPath("self::meta[@name='generator']" + detect[len(_GENERATOR):])
+
+
+def _parts(detect: str) -> tuple[tuple[str | None, etree.XPath], ...] | None:
+    """A union detect split into generator tests and class scans; None for any other form."""
+    if " | " not in detect:
+        return None
+    parts: list[tuple[str | None, etree.XPath]] = []
+    for part in detect.split(" | "):
+        on_generator = _on_generator(part)
+        if on_generator is not None:
+            parts.append((None, on_generator))
+        elif part.startswith(_ANY) and part == _any(part[len(_ANY):].split("'", 1)[0]):
+            parts.append((part[len(_ANY):].split("'", 1)[0], etree.XPath(part)))
+        else:
+            return None
+    return tuple(parts)
 
 
 def _compile(p: Profile) -> Compiled:
@@ -115,6 +137,7 @@ def _compile(p: Profile) -> Compiled:
         tuple(etree.XPath(x) for x in p.breadcrumb),
         tuple(etree.XPath(x) for x in p.exclude),
         _on_generator(p.detect),
+        _parts(p.detect),
     )
 
 
@@ -124,6 +147,7 @@ COMPILED: tuple[Compiled, ...] = tuple(_compile(p) for p in PROFILES)
 def match_profile(doc: HtmlElement) -> Compiled | None:
     """The first profile whose detect expression matches the document."""
     generators: list[HtmlElement] | None = None  # found at the first profile that asks
+    classes: str | None = None  # every class attribute, one per line
     for compiled in COMPILED:
         try:
             if compiled.on_generator is not None:
@@ -131,6 +155,18 @@ def match_profile(doc: HtmlElement) -> Compiled | None:
                     generators = _GENERATORS(doc)
                 if any(compiled.on_generator(meta) for meta in generators):
                     return compiled
+            elif compiled.parts is not None:
+                for word, xpath in compiled.parts:
+                    if word is None:
+                        if generators is None:
+                            generators = _GENERATORS(doc)
+                        if any(xpath(meta) for meta in generators):
+                            return compiled
+                        continue
+                    if classes is None:
+                        classes = "\n".join(_CLASSES(doc))
+                    if word in classes and xpath(doc):
+                        return compiled
             elif compiled.detect(doc):
                 return compiled
         except etree.XPathError:
