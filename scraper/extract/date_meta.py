@@ -150,9 +150,14 @@ _ATTRIBUTE_DATE = re.compile(
     r"(?<![0-9])((?:19|20)[0-9]{2})[-/_.]?([01][0-9])[-/_.]?([0-3][0-9])(?![0-9])")
 
 
+# Every attribute value of the document, in document order: libxml2 reads them, not a Python
+# look at every element.
+_ATTRIBUTE_VALUES = etree.XPath("//@*", smart_strings=False)
+
+
 def attribute_dates(doc: HtmlElement, url: str, today: date) -> list[date]:
     """Plausible full dates in the URL and in attribute values (ids, links, datetime …)."""
-    values = [url] + [v for el in doc.iter() if isinstance(el.tag, str) for v in el.values()]
+    values = [url, *_ATTRIBUTE_VALUES(doc)]
     # One search over all values: a date has no line break, so none spans two values.
     found = (make_date(int(y), int(m), int(d))
              for y, m, d in _ATTRIBUTE_DATE.findall("\n".join(values)))
