@@ -65,7 +65,14 @@ def decompress_text(blob: bytes | str | None) -> str | None:
     """
     if blob is None or isinstance(blob, str):
         return blob
-    return _decompressor().decompress(blob).decode("utf-8")
+    # The sections view reads its page's text once per section, one section after the
+    # other: the last text read is kept (per thread), so a page is decompressed once.
+    last: tuple[bytes, str] | None = getattr(_local, "last", None)
+    if last is not None and last[0] == blob:
+        return last[1]
+    text: str = _decompressor().decompress(blob).decode("utf-8")
+    _local.last = (blob, text)
+    return text
 
 
 def register(conn: sqlite3.Connection) -> None:

@@ -9,6 +9,9 @@ transaction. Then prints two tables:
   LIKE scan of the same text and beside FTS5's default tokenizer over the raw text: median
   milliseconds and rows found;
 - storage: database bytes per page beside the raw HTML bytes per page.
+
+With --compare-plain, the searches are also timed on a copy of the archive whose pages.text is
+stored plain, in 4 KiB pages (the layout before migration 11), interleaved with ours.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import yaml
 from sqlite_utils import Database
 
-from archive import store
+from archive import store, textcodec
 from archive.publish import PLUGINS
 from archive.schema import ensure_schema
 from scraper.models import Capture, Page, Section
@@ -132,6 +135,8 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--db", type=Path, help="keep the database here (default: temporary)")
+    parser.add_argument("--compare-plain", action="store_true",
+                        help="time the searches beside a copy with pages.text stored plain")
     args = parser.parse_args()
     if args.pages < 1 or args.runs < 1:
         parser.error("--pages and --runs must be at least 1")
@@ -148,6 +153,8 @@ def main() -> None:
         db_bytes = path.stat().st_size
         print(f"built {args.pages:,} pages in {built:.1f} s\n")
         report(db, args.pages, args.runs, raw, db_bytes)
+        if args.compare_plain:
+            compare_plain(db.conn, Path(tmp) / "plain.db", args.runs)
         db.conn.close()
 
 
@@ -192,6 +199,60 @@ def report(db: Database, n: int, runs: int, raw: int, db_bytes: int) -> None:
     print(f"{'database file':<28}{db_bytes / n:>12,.0f}{db_bytes / raw:>20.2f}")
     for name, size in sizes:
         print(f"{'  ' + name:<28}{size / n:>12,.0f}{size / raw:>20.2f}")
+
+
+def plain_twin(conn: sqlite3.Connection, path: Path) -> sqlite3.Connection:
+    """A copy of the archive with pages.text a plain column in 4 KiB pages (schema 10's way)."""
+    twin = sqlite3.connect(path)
+    textcodec.register(twin)
+    conn.commit()  # the backup waits for ever on an open write transaction
+    conn.backup(twin)
+    views = twin.execute("SELECT name, sql FROM sqlite_master WHERE type = 'view'").fetchall()
+    for name, _ in views:
+        twin.execute(f'DROP VIEW "{name}"')
+    twin.execute("ALTER TABLE pages ADD COLUMN text_plain TEXT")
+    twin.execute("UPDATE pages SET text_plain = text")
+    twin.execute("ALTER TABLE pages DROP COLUMN text")
+    twin.execute("ALTER TABLE pages DROP COLUMN text_z")
+    twin.execute("ALTER TABLE pages RENAME COLUMN text_plain TO text")
+    for _, sql in views:
+        twin.execute(sql)
+    twin.commit()
+    twin.execute("PRAGMA journal_mode=DELETE")  # the page size changes only outside WAL
+    twin.execute("PRAGMA page_size=4096")
+    twin.execute("VACUUM")
+    return twin
+
+
+def compare_plain(conn: sqlite3.Connection, path: Path, runs: int) -> None:
+    """The search query and a LIKE scan on ours beside the plain-text twin, interleaved."""
+    twin = plain_twin(conn, path)
+    for plugin in PLUGINS:
+        prepare = getattr(plugin, "prepare_connection", None)
+        if prepare is not None:
+            prepare(twin, "bench", None)
+    metadata = yaml.safe_load((Path(__file__).resolve().parents[1] / "archive" /
+                               "metadata.yml").read_text(encoding="utf-8"))
+    search_sql = metadata["databases"]["archive"]["queries"]["search"]["sql"]
+    like_sql = "SELECT count(*) FROM pages WHERE title LIKE ? OR text LIKE ?"
+    print(f"\n{'query (median ms)':<18}{'search':>9}{'plain':>9}{'LIKE':>9}{'plain':>9}"
+          f"{'sections':>10}{'plain':>9}")
+    for folded, written in QUERIES:
+        cells = []
+        for sql, params in ((search_sql, {"q": folded}), (like_sql, (f"%{written}%",) * 2),
+                            ("SELECT count(*) FROM sections WHERE text LIKE ?",
+                             (f"%{written}%",))):
+            times: tuple[list[float], list[float]] = ([], [])
+            for _ in range(runs):
+                for c, out in ((conn, times[0]), (twin, times[1])):
+                    start = time.perf_counter()
+                    c.execute(sql, params).fetchall()
+                    out.append((time.perf_counter() - start) * 1000)
+            cells += [statistics.median(times[0]), statistics.median(times[1])]
+        print(f"{folded:<18}" + "".join(f"{ms:>9.1f}" if i != 4 else f"{ms:>10.1f}"
+                                         for i, ms in enumerate(cells)))
+    print("(ours: pages.text computed from text_z; plain: stored as text, 4 KiB pages)")
+    twin.close()
 
 
 def table_sizes(conn: sqlite3.Connection) -> list[tuple[str, int]]:
