@@ -97,7 +97,7 @@ def _service_ms(response: object) -> float | None:
         return None
 
 
-def child(db_path: str, delay: float, backlog: int, urls: list[str]) -> None:
+def child(db_path: str, delay: float, backlog: int, rtt: float, urls: list[str]) -> None:
     # backlog < 0: the store's calls on the event loop's thread (as before the writer thread)
     """Crawl `urls` into `db_path`; print one JSON line of measures."""
     import httpx
@@ -129,11 +129,13 @@ def child(db_path: str, delay: float, backlog: int, urls: list[str]) -> None:
             if not lags:  # the first request starts the loop-lag probe on the crawl's loop
                 lags.append(0.0)
                 asyncio.get_running_loop().create_task(probe())
+            if rtt:  # a remote host's round trip, simulated: the network's time, not ours
+                await asyncio.sleep(rtt / 1000)
             response = await super().handle_async_request(request)
             statuses[response.status_code] += 1  # robots.txt included: it is a request too
             service = _service_ms(response)
             if service is not None:
-                served[str(request.url)] = service
+                served[str(request.url)] = service + rtt
             return response
 
     async def probe() -> None:
@@ -167,9 +169,11 @@ def child(db_path: str, delay: float, backlog: int, urls: list[str]) -> None:
     }))
 
 
-def crawl(db: Path, delay: float, urls: list[str], backlog: int = 0, thread: bool = True) -> dict:
+def crawl(db: Path, delay: float, urls: list[str], backlog: int = 0, thread: bool = True,
+          rtt: float = 0.0) -> dict:
     backlog = backlog if thread else -(backlog or 1_000_000)
-    out = subprocess.run([PYTHON, __file__, "--child", str(db), str(delay), str(backlog), *urls],
+    out = subprocess.run([PYTHON, __file__, "--child", str(db), str(delay), str(backlog),
+                          str(rtt), *urls],
                          capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -229,7 +233,7 @@ def row(name: str, r: dict, growth: float | None, known_pages: int, sites: int) 
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
-        child(sys.argv[2], float(sys.argv[3]), int(sys.argv[4]), sys.argv[5:])
+        child(sys.argv[2], float(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5]), sys.argv[6:])
         return
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sites", type=int, default=16)
@@ -242,6 +246,8 @@ def main() -> None:
                         help="run the sample sites at this lower priority (standing for remote hosts)")
     parser.add_argument("--backlog", type=int, default=0,
                         help="the crawl's backpressure bound (0: its default)")
+    parser.add_argument("--rtt", type=float, default=0.0,
+                        help="simulated round trip to each host, ms (--first-only)")
     parser.add_argument("--no-store-thread", action="store_true",
                         help="store calls on the event loop's thread, as before the writer thread")
     args = parser.parse_args()
@@ -279,10 +285,11 @@ def responsiveness(args: argparse.Namespace, hosts: list[str], ports: dict[str, 
         urls = [stack.enter_context(sample_site(h, ports[h], args.pages, 1, args.nice))
                 for h in hosts]
         r = crawl(Path(tmp) / "network.db", args.delay, urls, args.backlog,
-                  not args.no_store_thread)
+                  not args.no_store_thread, args.rtt)
     requests = sum(r["statuses"].values())
     print(f"## First crawl of {args.sites} sample sites x ~{args.pages + 60} pages, --delay "
-          f"{args.delay}, sites at nice {args.nice}, backlog {args.backlog or 'default'}, "
+          f"{args.delay}, sites at nice {args.nice}, round trip {args.rtt:.0f} ms, "
+          f"backlog {args.backlog or 'default'}, "
           f"store calls {'on the loop' if args.no_store_thread else 'on a writer thread'}")
     print(f"{'sites':>5} {'wall s':>7} {'requests':>8} {'req/s':>6} {'cpu ms/fetch':>12} "
           f"{'lag50':>6} {'lag95':>6} {'own50':>6} {'own95':>6} {'held50':>6} {'held95':>6}")

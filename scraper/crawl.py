@@ -51,6 +51,9 @@ class CrawlOptions:
     # slows down instead of queueing work that every later fetch waits behind (each place
     # held past it adds a visit's time to every fetch: measured in bench/bench_network.py).
     backlog: int | None = None
+    # A request on the wire longer than this gives its place up (scraper/throttle.py's Gate):
+    # shorter lets more requests to remote hosts overlap, longer bounds the backlog tighter.
+    backlog_grace: float = 0.05
     store_thread: bool = True  # the store's calls on a thread of their own (store_thread.py)
 
 
@@ -88,7 +91,7 @@ class Crawl:
         self._lists_dates: dict[str, bool] = {}  # per site: do its sitemaps or feeds give dates?
         self._nights: dict[str, dict[str, int]] = {}  # per site: each known URL's rotation night
         self.now = datetime.now(UTC)  # "tonight", for the re-check policy
-        self.gate = Gate(options.backlog or extraction.workers + 1)
+        self.gate = Gate(options.backlog or extraction.workers + 1, options.backlog_grace)
 
     async def run(self, sites: Sequence[Site]) -> CrawlResult:
         """Crawl every site, at most `sites_at_once` at a time; close the crawl."""
