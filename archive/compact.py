@@ -11,8 +11,8 @@ and every body in zlib. After it:
 - `bodies` are zstd, with the dictionary of their host (`dictionaries`) once it has one.
 
 The views keep the names, columns and column order researchers and Datasette query, rows
-come back byte for byte as before, and they use SQLite's own functions only: the sqlite3
-shell, or Datasette without our plugins, reads them too. The conversion checks what it wrote
+come back byte for byte as before, and they use SQLite's own functions only (but since
+migration 11 the pages.text they read is computed by `zstd_text()`: archive.textcodec). The conversion checks what it wrote
 before it drops the old copies, and runs inside the migration's transaction: all or nothing.
 """
 
