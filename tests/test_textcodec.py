@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import subprocess
 import sys
@@ -116,3 +117,24 @@ def test_a_plain_datasette_without_our_set_up_shows_page_text(tmp_path: Path) ->
     out = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True,
                          text=True, check=True, cwd=tmp_path).stdout
     assert out.split() == ["200", "INTRO"]
+
+
+def test_our_datasette_shows_page_text_on_the_table_the_row_and_in_csv(tmp_path: Path) -> None:
+    import asyncio
+
+    from datasette.utils import tilde_encode
+
+    from archive.publish import make_datasette
+
+    path = tmp_path / "a.db"
+    _archive(path)
+    ds = make_datasette(path)
+
+    def get(url: str) -> str:
+        response = asyncio.run(ds.client.get(url))
+        assert response.status_code == 200, url
+        return response.text
+
+    assert "La coopération technique numéro 59" in get("/a/pages.csv?_col=text")
+    assert "INTRO" in get("/a/pages/" + tilde_encode("https://ml.ambafrance.org/Article-1"))
+    assert [s["text"] for s in json.loads(get("/a/sections.json?_shape=array"))] == [LONG, ODD]
