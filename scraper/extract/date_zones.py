@@ -110,8 +110,14 @@ def _marks(cls: str, ident: str, itemprop: str) -> _Marks:
     if ":" in cls or "text-" in cls or "bg-" in cls:
         cls = " ".join(t for t in cls.split() if not _UTILITY_CLASS.match(t))
     words = f"{cls} {ident}".lower()
-    return _Marks(bool(_BOILER_WORDS.search(words)), _FIND_FOOTER(words), _FIND_HEADER(words),
-                  _FIND_TEASER(words), hidden, teaser_item, dated)
+    return _canonical(_Marks(bool(_BOILER_WORDS.search(words)), _FIND_FOOTER(words),
+                             _FIND_HEADER(words), _FIND_TEASER(words), hidden, teaser_item,
+                             dated))
+
+
+def _canonical(marks: _Marks) -> _Marks:
+    """_NO_MARKS itself for marks that say nothing: the walk tests it by identity."""
+    return _NO_MARKS if marks == _NO_MARKS else marks
 
 
 # A list item that is another article's teaser, as WordPress marks them.
@@ -202,12 +208,16 @@ class Zones:
                            attrs.get("itemprop") or "")
         else:
             attrs, marks = _NO_ATTRS, _NO_MARKS
-        if items or tag in _BOILER_TAGS or tag in _BANDS:
-            inner = self._classify(el, tag, attrs, marks, zone, in_article, in_main)
-            if inner is None:
+        # A bare <p>, <span>, <td>, or one whose attributes say nothing of its role: nothing
+        # to classify it by (what _classify would find), it stays in its zone.
+        inner = zone
+        special = tag in _BOILER_TAGS or tag in _BANDS
+        if special or items and (marks is not _NO_MARKS or "role" in attrs
+                                 or "style" in attrs or "hidden" in attrs):
+            classified = self._classify(el, tag, attrs, marks, zone, in_article, in_main)
+            if classified is None:
                 return
-        else:  # a bare <p>, <span>, <td>: nothing to classify it by, it stays in its zone
-            inner = zone
+            inner = classified
         in_article = in_article or tag in ("article", "main") or attrs.get("role") == "main"
         is_main = el is self._main
         in_main = in_main or is_main
