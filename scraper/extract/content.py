@@ -170,23 +170,25 @@ def measure(body: HtmlElement) -> Measures:
             text_len[el] = count
             link_len[el] = link_count
             # One look at the attributes (most elements have none) instead of five lookups.
-            attrs = el.items()
-            if not attrs:
+            # The attribute names first: the values read are only those looked at (an href,
+            # a src or a srcset is long text to build for nothing).
+            keys = el.keys()
+            if not keys:
                 if tag in _WEAK_TAGS:
                     candidates.append(el)
             else:
                 cls = ident = label = ""
                 hidden = False
-                for key, value in attrs:
+                for key in keys:
                     if key == "class":
-                        cls = value
+                        cls = el.get(key)
                     elif key == "id":
-                        ident = value
+                        ident = el.get(key)
                     elif key == "aria-label":
-                        label = value
+                        label = el.get(key)
                     elif key == "style":
-                        hidden = hidden or bool(_HIDDEN_STYLE.search(value))
-                    elif key == "hidden" or (key == "aria-hidden" and value == "true"):
+                        hidden = hidden or bool(_HIDDEN_STYLE.search(el.get(key)))
+                    elif key == "hidden" or (key == "aria-hidden" and el.get(key) == "true"):
                         hidden = True
                 names = f"{cls} {ident}".lower() if cls or ident else ""
                 if names or label:
