@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
+from typing import Self
 
 from sqlite_utils import Database
 
@@ -33,6 +34,7 @@ class SqliteCrawlStore:
     def __init__(self, db: Database) -> None:
         own = _own_connection(db)
         self.thread_safe = own is not None  # may be called from one other thread at a time
+        self._own = own
         self.db = db = own or db
         # One commit per visited URL: with the default (FULL) each one waited for an fsync,
         # 3 ms of the event loop's time per page. In WAL mode NORMAL keeps every commit
@@ -40,6 +42,20 @@ class SqliteCrawlStore:
         # through a power cut, which may only roll back the last few visits: the crawl's
         # resume re-fetches those.
         db.conn.execute("PRAGMA synchronous=NORMAL")
+
+    def close(self) -> None:
+        """Close the store's own connection, if it opened one: its last commit is then in the
+        archive file itself (SQLite checkpoints the WAL when the last connection closes), so a
+        copy of the file right after a crawl holds the whole crawl."""
+        if self._own is not None:
+            self._own.close()
+            self._own = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     def open_crawl(self, sites: Sequence[Site]) -> tuple[int, bool]:
         """Resume the interrupted crawl, or start one; save the sites. -> (crawl id, resumed)."""

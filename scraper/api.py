@@ -65,9 +65,9 @@ def crawl_sites(
     """
     sites = [t if isinstance(t, Site) else seed_site(t) for t in targets]
     opts = options or CrawlOptions(**option_values)
-    with _locked(archive):
+    with _locked(archive), SqliteCrawlStore(archive.db) as store:
         return run_crawl_sync(
-            SqliteCrawlStore(archive.db), sites, extract_page,
+            store, sites, extract_page,
             politeness=Politeness(delay=delay), options=opts,
             reporter=reporter or Reporter(io.StringIO()), transport=transport,
         )
