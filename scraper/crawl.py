@@ -300,11 +300,18 @@ class Crawl:
         # robots.txt said no before anything was fetched: nothing to keep but the frontier row.
         unfetched = capture.error == FailureReason.DISALLOWED and capture.status is None
         fetched = None if unfetched else capture
-        recorded = await self.writer.call(self.store.record_visit, self.crawl_id, Visit(
-            site.name, url, outcome, fetched, page, tuple(queued[:room]), landed, depth, listed,
-            same_body=known is not None and capture.body is not None
-            and capture.sha256 == known.sha256,
-        ))
+        taken = tuple(queued[:room])
+        # Reserved before the write is awaited: the site's other visits, stored meanwhile,
+        # see the room these take and cannot also fill it (--max-pages holds exactly).
+        self._frontier_sizes[site.name] += len(taken)
+        try:
+            recorded = await self.writer.call(self.store.record_visit, self.crawl_id, Visit(
+                site.name, url, outcome, fetched, page, taken, landed, depth, listed,
+                same_body=known is not None and capture.body is not None
+                and capture.sha256 == known.sha256,
+            ))
+        finally:
+            self._frontier_sizes[site.name] -= len(taken)
         self._frontier_sizes[site.name] += recorded.added  # only once the visit is committed
         self.reporter.page(site.name, url, recorded.outcome, capture.error)
         return capture
