@@ -59,7 +59,8 @@ _local = threading.local()
 T = TypeVar("T")
 
 
-def _per_thread(name: str, make: Callable[[bytes], T]) -> Callable[[bytes], T]:
+def per_thread(name: str, make: Callable[[bytes], T]) -> Callable[[bytes], T]:
+    """`make(dictionary)`, made once per thread and dictionary (the last 32 kept)."""
     cached: Callable[[bytes], T] | None = getattr(_local, name, None)
     if cached is None:
         cached = lru_cache(maxsize=32)(make)
@@ -68,11 +69,11 @@ def _per_thread(name: str, make: Callable[[bytes], T]) -> Callable[[bytes], T]:
 
 
 def _compressor(dictionary: bytes) -> zstandard.ZstdCompressor:
-    return _per_thread("compressors", _new_compressor)(dictionary)
+    return per_thread("compressors", _new_compressor)(dictionary)
 
 
 def _decompressor(dictionary: bytes) -> zstandard.ZstdDecompressor:
-    return _per_thread("decompressors", _new_decompressor)(dictionary)
+    return per_thread("decompressors", _new_decompressor)(dictionary)
 
 
 def compress(data: bytes, dictionary: bytes = b"") -> bytes:

@@ -24,37 +24,29 @@ from typing import Any
 import zstandard
 from sqlite_utils import hookimpl
 
+from archive import compress
+
 FUNCTION = "zstd_text"
 # Text compresses to 41% of its UTF-8 at level 6; levels 9-15 gain under 2% for twice the
 # time, 19 another 4% at six times the time (a million pages migrated: minutes more).
 LEVEL = 6
 
-# One (de)compressor per thread: a zstandard object must not be used by two threads at once,
-# and Datasette reads from several; making one per call would double a read's cost.
+# The last text read, per thread (see decompress_text); the zstd objects themselves are made
+# per thread by archive.compress, since one used by two threads at once gives wrong bytes.
 _local = threading.local()
 
 
-def _compressor() -> zstandard.ZstdCompressor:
-    compressor: zstandard.ZstdCompressor | None = getattr(_local, "compressor", None)
-    if compressor is None:
-        # No checksum: SQLite's pages carry the integrity; 4 bytes a row saved.
-        compressor = _local.compressor = zstandard.ZstdCompressor(
-            level=LEVEL, write_checksum=False)
-    return compressor
-
-
-def _decompressor() -> zstandard.ZstdDecompressor:
-    decompressor: zstandard.ZstdDecompressor | None = getattr(_local, "decompressor", None)
-    if decompressor is None:
-        decompressor = _local.decompressor = zstandard.ZstdDecompressor()
-    return decompressor
+def _new_compressor(_dictionary: bytes) -> zstandard.ZstdCompressor:
+    # No checksum: SQLite's pages carry the integrity; 4 bytes a row saved.
+    return zstandard.ZstdCompressor(level=LEVEL, write_checksum=False)
 
 
 def compress_text(text: str | None) -> bytes | None:
     """What `pages.text_z` holds for `text`: one zstd frame of its UTF-8 (None stays None)."""
     if text is None:
         return None
-    return _compressor().compress(text.encode("utf-8"))
+    return compress.per_thread("text_compressors", _new_compressor)(b"").compress(
+        text.encode("utf-8"))
 
 
 def decompress_text(blob: bytes | str | None) -> str | None:
@@ -70,7 +62,7 @@ def decompress_text(blob: bytes | str | None) -> str | None:
     last: tuple[bytes, str] | None = getattr(_local, "last", None)
     if last is not None and last[0] == blob:
         return last[1]
-    text: str = _decompressor().decompress(blob).decode("utf-8")
+    text = compress.decompress(blob).decode("utf-8")
     _local.last = (blob, text)
     return text
 
