@@ -21,6 +21,14 @@ from functools import lru_cache
 
 # Bump when `normalise` changes: the FTS tables are rebuilt on the next `ensure_schema`.
 NORMALISER_VERSION = 1
+# Bump when `page_terms` or `section_terms` change what they index: the store rebuilds the
+# FTS tables on the next open (contentless deletes must see the values that were indexed).
+INDEX_VERSION = 1
+
+# The columns of the FTS tables, in the order archive/schema.sql declares them; the store
+# writes `INSERT INTO pages_fts(rowid, <columns>)` from the dicts below.
+PAGES_FTS_COLUMNS: tuple[str, ...] = ("title", "text")
+SECTIONS_FTS_COLUMNS: tuple[str, ...] = ("heading", "text")
 
 _MARKS = re.compile(
     "[\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670"
@@ -55,6 +63,16 @@ def normalise(text: str | None) -> str:
     if not text:
         return ""
     return _UNSPACED.sub(r" \1 ", fold(text))
+
+
+def page_terms(title: str | None, text: str | None, language: str | None) -> dict[str, str]:
+    """What pages_fts indexes for one page: a value per column of PAGES_FTS_COLUMNS."""
+    return {"title": normalise(title), "text": normalise(text)}
+
+
+def section_terms(heading: str | None, text: str | None, language: str | None) -> dict[str, str]:
+    """What sections_fts indexes for one section (`language` is its page's)."""
+    return {"heading": normalise(heading), "text": normalise(text)}
 
 
 def fts_query(query: str | None) -> str:
