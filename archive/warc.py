@@ -32,6 +32,7 @@ from sqlite_utils import Database
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from archive.errors import ExportError
 from archive.store import capture_body
 
 SOFTWARE = "embassy-archive 0.1.0 (warcio)"
@@ -45,10 +46,6 @@ RECONSTRUCTED = (
     "X-Archive-Orig-Content-Encoding and Content-Length is the decoded length; a redirected "
     "fetch is written under the address it ended at (the redirect itself is not kept)"
 )
-
-
-class ExportError(Exception):
-    """An export that cannot be made (an unknown site, a bad date, WACZ packing failed)."""
 
 
 @dataclass

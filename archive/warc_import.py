@@ -1,39 +1,49 @@
-"""`import-warc`: response and revisit records of WARC files become captures of the archive.
+"""`import-warc`: the answers WARC files hold become captures of the archive, when trusted.
 
-Heritrix, Browsertrix, `wget --warc-file` and our own `export-warc` all write the same record
-types; what differs is small and handled here: target URIs in angle brackets (older wget),
-chunked or gzip-encoded payloads (warcio's content stream decodes both), revisit records that
-point at a response by payload digest or by URI and date. A capture is dated by its WARC-Date,
-its source is `warc:<file name>`, and it is stored and extracted through the same functions the
-crawl uses, so an imported page is a page like any other. Importing the same file twice adds
-nothing: a capture already held (same URL, date and body) is skipped. A WACZ is read as the
-WARC files under its archive/ folder.
+Heritrix, Browsertrix, `wget --warc-file`, pywb and our own `export-warc` write the same record
+types; archive.warc_read reads them and says which records cannot be believed (cut short,
+wrong digest, broken chunking). Here each believed record is checked against the rules the
+crawler itself obeys (`ImportRules`: the site's scope, its trap rules, the robots.txt the file
+holds) and stored through the same functions the crawl uses, so an imported page is a page
+like any other. A capture is dated by its WARC-Date, its source is `warc:<file name>`.
+
+Each file is one transaction: a file that fails half-way leaves nothing, and importing it
+again adds nothing that is already held (same URL, date and body). A revisit of a 304 is an
+unchanged check (the page's last_seen), not a capture. A redirect our export wrote for a
+redirected fetch (the redirect record, then the answer naming it in WARC-Concurrent-To) is
+one capture again, filed as the crawl filed it.
 """
 
 from __future__ import annotations
 
-import gzip
 import json
-import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
-from urllib.parse import urlsplit
+from typing import Protocol
 
 from sqlite_utils import Database
-from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
 
+from archive.frontier import mark_seen
 from archive.ingest import Extract, remember_site, save_foreign_capture
 from archive.store import capture_body
+from archive.warc_read import Record, Skipped, WarcError, records
 from scraper.models import Capture, Site
 
-BATCH = 200  # records per transaction: a killed import keeps most of its work, and resumes
+__all__ = ["ImportResult", "ImportRules", "WarcError", "archive_sites", "import_warcs"]
 
 
-class WarcError(Exception):
-    """A file that cannot be read as WARC; the message names it, in one line."""
+class ImportRules(Protocol):
+    """What the crawler would have refused, asked of each record (scraper.webarchive)."""
+
+    def site_for(self, url: str) -> Site | None:
+        """The site a URL belongs to; None when the import does not cover it."""
+
+    def refusal(self, url: str) -> str | None:
+        """Why the crawler would not have fetched the URL (a trap, robots.txt), or None."""
+
+    def learn_robots(self, url: str, body: bytes) -> None:
+        """A robots.txt the file holds: its rules apply to the file's records of that host."""
 
 
 @dataclass
@@ -43,28 +53,38 @@ class ImportResult:
     captures: int = 0
     pages: dict[str, int] = field(default_factory=dict)  # outcome -> count
     duplicates: int = 0  # already in the archive
-    out_of_scope: int = 0  # records of sites not covered
-    unresolved: int = 0  # revisits whose original body is in no file nor the archive
-    other: int = 0  # request, warcinfo, metadata, resource, dns: … records
+    skipped: dict[str, int] = field(default_factory=dict)  # reason -> records not imported
+    other: int = 0  # request, warcinfo, metadata, dns: … records
+    new_sites: list[str] = field(default_factory=list)  # sites this import added
+
+    def skip(self, reason: str) -> None:
+        self.skipped[reason] = self.skipped.get(reason, 0) + 1
+
+    @property
+    def out_of_scope(self) -> int:
+        return self.skipped.get("other sites", 0)
+
+    @property
+    def unresolved(self) -> int:
+        return self.skipped.get("revisit without its original", 0)
 
     def summary(self) -> str:
         outcomes = ", ".join(f"{n} {k}" for k, n in sorted(self.pages.items())) or "no pages"
+        skipped = ", ".join(f"{n} {k}" for k, n in sorted(self.skipped.items())) or "none"
         return (
             f"import-warc: {self.captures} captures ({outcomes}); {self.duplicates} already "
-            f"held, {self.out_of_scope} of other sites, {self.unresolved} revisits without "
-            f"their original, {self.other} other records"
+            f"held; skipped: {skipped}; {self.other} other records"
         )
 
-
-@dataclass(frozen=True)
-class _Response:
-    url: str
-    date: str
-    status: int
-    headers: dict[str, str]
-    body: bytes | None  # None: a revisit, resolved through `digest` or `refers_to`
-    digest: str | None
-    refers_to: tuple[str, str] | None = None
+    def failure(self) -> str | None:
+        """Why nothing at all was imported (one line), or None when something was."""
+        if self.captures or self.duplicates or self.pages.get("unchanged"):
+            return None
+        if not self.skipped:
+            return "import-warc: nothing imported: the files hold no HTTP responses"
+        reason, count = max(self.skipped.items(), key=lambda kv: kv[1])
+        hint = " (name the sites with --sites FILE [--site NAME])" if reason == "other sites" else ""
+        return f"import-warc: nothing imported: {count} records skipped as {reason}{hint}"
 
 
 def archive_sites(db: Database) -> list[Site]:
@@ -82,177 +102,107 @@ def _hosts(host: str, hosts: str | None) -> tuple[str, ...]:
 
 
 def import_warcs(
-    db: Database, paths: Iterable[Path], extract: Extract, sites: list[Site]
+    db: Database, paths: Iterable[Path], extract: Extract, rules: ImportRules
 ) -> ImportResult:
-    """Import the response and revisit records of WARC files whose URL is on one of `sites`.
+    """Import the trusted answers of WARC files that `rules` covers and admits.
 
-    `extract(body, url, headers, fetched_at)` is the crawl's extraction (see `scraper.crawl.extract_capture`).
-    Commits every BATCH records. Raises WarcError for a file that is not WARC, or breaks off
-    (the records read whole before stay: importing it again skips them).
+    `extract(body, url, headers, fetched_at)` is the crawl's extraction. Each file is one
+    transaction. Raises WarcError for a file that is not WARC or breaks off (nothing of that
+    file is kept; the files before it are).
     """
     result = ImportResult()
     digests: dict[str, str] = {}  # WARC payload digest -> sha256 of the body, across files
-    covered: set[str] = set()
+    known = {name for (name,) in db.conn.execute("SELECT name FROM sites")}
     for path in paths:
-        source = f"warc:{path.name}"
-        pending = 0
-        try:
-            for response in _responses(path, result):
-                site = _site_for(response.url, sites)
-                if site is None:
-                    result.out_of_scope += 1
-                    continue
-                if site.name not in covered:
-                    remember_site(db, site)
-                    covered.add(site.name)
-                _store(db, response, site, source, extract, digests, result)
-                pending += 1
-                if pending >= BATCH:
-                    db.conn.commit()
-                    pending = 0
-        except WarcError:
-            db.conn.commit()  # raised between records: those read whole are kept
-            raise
-        except BaseException:
-            db.conn.rollback()  # an interrupted record is not kept half; a rerun redoes it
-            raise
-        db.conn.commit()
+        with db.conn:  # one transaction per file: all of it or none of it
+            _import_file(db, path, extract, rules, digests, known, result)
     return result
 
 
-def _check_start(name: str, fh: IO[bytes]) -> None:
-    """warcio reads almost anything as an ARC file: a WARC (or ARC) begins with its magic."""
-    head = fh.read(2)
-    fh.seek(0)
-    try:
-        if head == b"\x1f\x8b":
-            with gzip.GzipFile(fileobj=fh) as unzipped:
-                start = unzipped.read(16)
-        else:
-            start = fh.read(16)
-    except (OSError, EOFError) as exc:
-        raise WarcError(f"{name} is not a readable WARC file ({exc})") from None
-    fh.seek(0)
-    if not start.startswith((b"WARC/", b"filedesc://")):
-        raise WarcError(f"{name} is not a WARC file (it does not begin with a WARC record)")
+def _import_file(
+    db: Database, path: Path, extract: Extract, rules: ImportRules, digests: dict[str, str],
+    known: set[str], result: ImportResult,
+) -> None:
+    source = f"warc:{path.name}"
+    hops: dict[str, Record] = {}  # redirect records a later answer may name as its first hop
+    _learn_robots(path, rules)
+    for item in records(path):
+        if item is None:
+            result.other += 1
+            continue
+        if isinstance(item, Skipped):
+            result.skip(item.reason)
+            continue
+        site = rules.site_for(item.url)
+        if site is None:
+            result.skip("other sites")
+            continue
+        reason = rules.refusal(item.url)
+        if reason is not None:
+            result.skip(reason)
+            continue
+        if site.name not in known:
+            remember_site(db, site)
+            known.add(site.name)
+            result.new_sites.append(site.name)
+        if item.body is not None and 300 <= item.status < 400 and item.record_id:
+            hops[item.record_id] = item  # stored at the end, unless an answer claims it
+            continue
+        first = next((hops.pop(r) for r in item.concurrent_to if r in hops), None)
+        _store(db, item, first, site, source, extract, digests, result)
+    for hop in hops.values():
+        site = rules.site_for(hop.url)
+        if site is not None:
+            _store(db, hop, None, site, source, extract, digests, result)
 
 
-def _warc_streams(path: Path) -> Iterator[tuple[str, IO[bytes]]]:
-    """The WARC file itself, or each WARC inside a WACZ (Browsertrix's usual output)."""
-    if not zipfile.is_zipfile(path):
-        with path.open("rb") as fh:
-            yield str(path), fh
-        return
-    with zipfile.ZipFile(path) as wacz:
-        names = [n for n in wacz.namelist() if n.startswith("archive/")
-                 and n.endswith((".warc", ".warc.gz"))]
-        if not names:
-            raise WarcError(f"{path} is a zip file without WARC files under archive/ (not a WACZ)")
-        for name in sorted(names):
-            with wacz.open(name) as member:  # read in place, streaming: WARCs can be large
-                yield f"{path}:{name}", member
+def _learn_robots(path: Path, rules: ImportRules) -> None:
+    # robots.txt comes first in a crawl's WARC, but not always: read them all before.
+    for item in records(path):
+        if isinstance(item, Record) and item.status == 200 and item.body is not None:
+            if item.url.split("?", 1)[0].endswith("/robots.txt"):
+                rules.learn_robots(item.url, item.body)
 
 
-def _responses(path: Path, result: ImportResult) -> Iterator[_Response]:
-    try:
-        for name, fh in _warc_streams(path):
-            _check_start(name, fh)
-            for record in ArchiveIterator(fh, arc2warc=True):
-                response = _response(record)
-                if response is None:
-                    result.other += 1
-                else:
-                    yield response
-    except OSError as exc:
-        raise WarcError(f"cannot read {path}: {exc.strerror or exc}") from None
-    except zipfile.BadZipFile as exc:
-        raise WarcError(f"{path} is a damaged WACZ ({exc})") from None
-    except ArchiveLoadFailed as exc:
-        raise WarcError(f"{path} is not a readable WARC file ({exc.msg})") from None
-
-
-def _response(record: Any) -> _Response | None:
-    """A response or revisit record with an HTTP answer, as plain data; None for the rest."""
-    kind = record.rec_type
-    if kind not in ("response", "revisit") or record.http_headers is None:
-        return None
-    url = (record.rec_headers.get_header("WARC-Target-URI") or "").strip().strip("<>")
-    if urlsplit(url).scheme not in ("http", "https"):
-        return None
-    status = _status(record.http_headers.get_statuscode())
-    if status is None:
-        return None
-    headers: dict[str, str] = {}
-    for name, value in record.http_headers.headers:
-        # Our export (and pywb) rename the wire's headers that no longer apply to the body.
-        name = name.lower().removeprefix("x-archive-orig-")
-        headers[name] = f"{headers[name]}, {value}" if name in headers else value
-    # The body is kept decoded, as the crawl keeps it: the wire's framing no longer applies.
-    for wire in ("transfer-encoding", "content-encoding", "content-length"):
-        headers.pop(wire, None)
-    digest = record.rec_headers.get_header("WARC-Payload-Digest")
-    date = _warc_date(record.rec_headers.get_header("WARC-Date") or "")
-    if kind == "revisit":
-        refers = record.rec_headers.get_header("WARC-Refers-To-Target-URI")
-        refers_date = record.rec_headers.get_header("WARC-Refers-To-Date")
-        target = (refers.strip("<>"), _warc_date(refers_date)) if refers and refers_date else None
-        return _Response(url, date, status, headers, None, digest, target)
-    return _Response(url, date, status, headers, record.content_stream().read(), digest)
-
-
-def _status(code: str | None) -> int | None:
-    try:
-        return int(code or "")
-    except ValueError:
-        return None
-
-
-def _warc_date(value: str) -> str:
-    """WARC-Date as the archive writes times: to the second, UTC (fractions dropped)."""
-    value = value.strip()
-    return value[:19] + "Z" if len(value) >= 19 else value
-
-
-def _site_for(url: str, sites: list[Site]) -> Site | None:
-    netloc = urlsplit(url).netloc.lower()
-    host = netloc.rsplit("@", 1)[-1]
-    bare = host.split(":")[0] if not host.startswith("[") else host
-    for site in sites:
-        if host in site.hosts or bare in site.hosts:
-            return site
-    return None
-
-
-def _body_of(db: Database, response: _Response, digests: dict[str, str]) -> bytes | None:
+def _body_of(db: Database, response: Record, digests: dict[str, str]) -> bytes | None:
     """A revisit's body: the earlier response with its payload digest, or the capture it names."""
     sha = digests.get(response.digest or "")
     if sha is None and response.refers_to is not None:
         url, date = response.refers_to
         row = db.conn.execute(
-            "SELECT sha256 FROM captures WHERE url = ? AND fetched_at = ? AND sha256 IS NOT NULL",
-            (url, date),
+            "SELECT sha256 FROM captures WHERE (url = ? OR final_url = ?) AND fetched_at = ? "
+            "AND sha256 IS NOT NULL", (url, url, date),
         ).fetchone()
         sha = row[0] if row else None
+    if sha is None and response.digest:
+        # Our own export's revisits name a body the archive may already hold.
+        row = db.conn.execute(
+            "SELECT sha256 FROM captures WHERE url = ? AND sha256 IS NOT NULL "
+            "ORDER BY fetched_at DESC LIMIT 1", (response.url,)).fetchone()
+        sha = None if row is None else row[0]
+        if sha is not None and response.refers_to is None:
+            sha = None  # a digest alone cannot be checked against a sha256: not trusted
     return capture_body(db, sha) if sha else None
 
 
 def _store(
-    db: Database,
-    response: _Response,
-    site: Site,
-    source: str,
-    extract: Extract,
-    digests: dict[str, str],
-    result: ImportResult,
+    db: Database, response: Record, first: Record | None, site: Site, source: str,
+    extract: Extract, digests: dict[str, str], result: ImportResult,
 ) -> None:
+    if response.status == 304:
+        # A revisit of a 304 (or a 304 answer): the page was checked and had not changed.
+        mark_seen(db, response.url, response.date)
+        result.pages["unchanged"] = result.pages.get("unchanged", 0) + 1
+        return
     body = response.body if response.body is not None else _body_of(db, response, digests)
     if body is None:
-        result.unresolved += 1
+        result.skip("revisit without its original")
         return
     capture = Capture(
-        url=response.url,
-        fetched_at=response.date,
+        url=first.url if first else response.url,
+        fetched_at=first.date if first else response.date,
         status=response.status,
+        final_url=response.url if first else None,
         content_type=response.headers.get("content-type"),
         headers=response.headers,
         body=body,

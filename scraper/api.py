@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 from archive.api import Archive
 from archive.crawlstore import SqliteCrawlStore
+from archive.errors import NotAURL
 from archive.lock import crawl_lock
 from archive.rebuild import reextract as rebuild
 
@@ -33,10 +34,6 @@ from .models import Site
 from .progress import Reporter
 
 __all__ = ["NotAURL", "crawl_sites", "reextract", "seed_site"]
-
-
-class NotAURL(ValueError):
-    """A seed that is not an http(s) URL."""
 
 
 def seed_site(url: str) -> Site:

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from archive.errors import ServiceUnavailable
 from scraper.http import Politeness
 from scraper.wire import retry_after_seconds
 
@@ -32,10 +33,6 @@ PAGE_ROWS = 5000  # CDX rows asked for at a time: a site's whole history comes i
 # change of content, not every crawl of them; servers that ignore them (pywb) send all, and
 # the backfill's own choice (scraper.backfill.choose) applies the same rules anyway.
 SERVER_FILTERS = [("filter", "statuscode:200"), ("filter", "mimetype:text/html"), ("collapse", "digest")]
-
-
-class ServiceUnavailable(Exception):
-    """The CDX or replay server could not be used now (down, refusing, or asking us to wait)."""
 
 
 @dataclass(frozen=True)

@@ -18,13 +18,11 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from archive.errors import ConfigError
+
 from .models import Site
 
 FIELDS = {"name", "country", "hosts", "languages", "start_urls"}
-
-
-class ConfigError(Exception):
-    """A sites file that cannot be used; the message names the file and the line."""
 
 
 def _where(path: Path, node: yaml.Node) -> str:
