@@ -46,7 +46,9 @@ def save_foreign_capture(
     db.conn.execute("UPDATE captures SET source = ? WHERE id = ?", (source, capture_id))
     if html and body is not None:
         try:
-            page = extract(body, capture.url, dict(capture.headers), capture.fetched_at)
+            # A redirected fetch's page is the address it ended at, as the crawl files it.
+            page_url = capture.final_url or capture.url
+            page = extract(body, page_url, dict(capture.headers), capture.fetched_at)
         except Exception:  # noqa: BLE001 - one bad capture must not stop the rest
             outcome = Outcome.FAILED
         else:

@@ -17,10 +17,11 @@ one capture again, filed as the crawl filed it.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
+from urllib.parse import urlsplit
 
 from sqlite_utils import Database
 
@@ -101,15 +102,37 @@ def _hosts(host: str, hosts: str | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys([str(host), *listed]))
 
 
+class SitesOnly:
+    """Rules that cover `sites` and refuse nothing else (the crawler's rules live in
+    scraper.webarchive.ImportScope, which the commands use)."""
+
+    def __init__(self, sites: Sequence[Site]) -> None:
+        self.sites = list(sites)
+
+    def site_for(self, url: str) -> Site | None:
+        netloc = urlsplit(url).netloc.lower().rsplit("@", 1)[-1]
+        bare = netloc.split(":")[0] if not netloc.startswith("[") else netloc
+        return next((s for s in self.sites if netloc in s.hosts or bare in s.hosts), None)
+
+    def refusal(self, url: str) -> str | None:
+        return None
+
+    def learn_robots(self, url: str, body: bytes) -> None:
+        return None
+
+
 def import_warcs(
-    db: Database, paths: Iterable[Path], extract: Extract, rules: ImportRules
+    db: Database, paths: Iterable[Path], extract: Extract, rules: ImportRules | Sequence[Site]
 ) -> ImportResult:
-    """Import the trusted answers of WARC files that `rules` covers and admits.
+    """Import the trusted answers of WARC files that `rules` covers and admits (a list of
+    sites: their records, nothing refused).
 
     `extract(body, url, headers, fetched_at)` is the crawl's extraction. Each file is one
     transaction. Raises WarcError for a file that is not WARC or breaks off (nothing of that
     file is kept; the files before it are).
     """
+    if isinstance(rules, Sequence):
+        rules = SitesOnly(rules)
     result = ImportResult()
     digests: dict[str, str] = {}  # WARC payload digest -> sha256 of the body, across files
     known = {name for (name,) in db.conn.execute("SELECT name FROM sites")}
@@ -159,9 +182,9 @@ def _import_file(
 def _learn_robots(path: Path, rules: ImportRules) -> None:
     # robots.txt comes first in a crawl's WARC, but not always: read them all before.
     for item in records(path):
-        if isinstance(item, Record) and item.status == 200 and item.body is not None:
-            if item.url.split("?", 1)[0].endswith("/robots.txt"):
-                rules.learn_robots(item.url, item.body)
+        if (isinstance(item, Record) and item.status == 200 and item.body is not None
+                and item.url.split("?", 1)[0].endswith("/robots.txt")):
+            rules.learn_robots(item.url, item.body)
 
 
 def _body_of(db: Database, response: Record, digests: dict[str, str]) -> bytes | None:
@@ -174,14 +197,6 @@ def _body_of(db: Database, response: Record, digests: dict[str, str]) -> bytes |
             "AND sha256 IS NOT NULL", (url, url, date),
         ).fetchone()
         sha = row[0] if row else None
-    if sha is None and response.digest:
-        # Our own export's revisits name a body the archive may already hold.
-        row = db.conn.execute(
-            "SELECT sha256 FROM captures WHERE url = ? AND sha256 IS NOT NULL "
-            "ORDER BY fetched_at DESC LIMIT 1", (response.url,)).fetchone()
-        sha = None if row is None else row[0]
-        if sha is not None and response.refers_to is None:
-            sha = None  # a digest alone cannot be checked against a sha256: not trusted
     return capture_body(db, sha) if sha else None
 
 

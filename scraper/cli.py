@@ -6,6 +6,7 @@ import io
 import json
 import os
 import socket
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -16,19 +17,26 @@ import click
 
 from archive.api import Archive
 from archive.api import open_archive as api_open_archive
-from archive.errors import ArchiveError, LockHeld
+from archive.errors import (
+    EmbassyArchiveError,
+    ForeignDatabase,
+    NotAnArchive,
+    NotAURL,
+    storage_failure,
+    writable,
+)
 
 from . import __version__
-from .api import NotAURL, crawl_sites, seed_site
+from .api import crawl_sites, seed_site
 from .api import reextract as api_reextract
-from .config import ConfigError, load_sites, select_sites
+from .config import load_sites, select_sites
 from .crawl import CrawlOptions, CrawlResult
 from .models import Site
 from .progress import Reporter
 
-# Exit statuses (README, "Exit status"); click itself exits 2 on bad usage.
+# Exit statuses (README, "Exit status"): click itself exits 2 on bad usage; each library error
+# carries its own (archive/errors.py: 2, 3 a service, 74 the disk refused a write, 75 locked).
 EXIT_USAGE = 2
-EXIT_LOCKED = 75
 
 
 def fail(message: str, status: int = EXIT_USAGE) -> NoReturn:
@@ -38,31 +46,48 @@ def fail(message: str, status: int = EXIT_USAGE) -> NoReturn:
 
 
 @contextmanager
-def user_errors() -> Iterator[None]:
-    """The library's named exceptions, each turned into one line and an exit status."""
+def user_errors(db_path: str | None = None) -> Iterator[None]:
+    """The one place the library's errors become one line on stderr and their exit status.
+
+    Every error of the tree in archive/errors.py carries its status. An OS or SQLite error
+    that says the disk refused a write (full, read-only) becomes the CannotWrite it stands for,
+    naming `db_path`; any other is a bug of ours and keeps its traceback.
+    """
     try:
         yield
-    except LockHeld as exc:
-        fail(str(exc), EXIT_LOCKED)
-    except (ArchiveError, ConfigError) as exc:
-        fail(str(exc))
     except KeyboardInterrupt:
         fail("interrupted; run the same command again to resume", 130)
+    except (EmbassyArchiveError, sqlite3.Error, OSError) as exc:
+        error = _named(exc, db_path)
+        if error is None:
+            raise
+        fail(str(error), error.exit_status)
+
+
+def _named(exc: Exception, db_path: str | None) -> EmbassyArchiveError | None:
+    if isinstance(exc, NotAnArchive) and not isinstance(exc, ForeignDatabase):
+        # Opening calls any SQLite error "not an archive"; the error it was raised during
+        # tells a damaged file from a disk that refused to write.
+        return storage_failure(exc.__context__, db_path) or exc
+    if isinstance(exc, EmbassyArchiveError):
+        return exc
+    return storage_failure(exc, db_path)
 
 
 @contextmanager
 def open_archive(path: str, *, create: bool, lock: bool = False) -> Iterator[Archive]:
-    """The archive at `path` for one command (see `user_errors` for what a failure prints)."""
-    with user_errors():
-        archive = api_open_archive(path, create=create, lock=lock)
-    with archive:
-        yield archive
+    """The archive at `path` for one command, inside `user_errors` (what a failure prints)."""
+    with user_errors(path):
+        if Path(path).is_dir():
+            raise NotAnArchive(f"{path} is a folder: --db takes an archive file, e.g. {Path(path) / 'archive.db'}")
+        with api_open_archive(path, create=create, lock=lock) as archive:
+            yield archive
 
 
 def _run_crawl(db_path: str, sites: list[Site], *, delay: float, options: CrawlOptions,
                reporter: Reporter) -> CrawlResult:
     # The lock is taken before the database is opened, so a second crawl touches nothing.
-    with user_errors(), open_archive(db_path, create=True, lock=True) as archive:
+    with open_archive(db_path, create=True, lock=True) as archive:
         return crawl_sites(archive, sites, delay=delay, options=options, reporter=reporter)
 
 
@@ -111,8 +136,9 @@ def crawl(
     Polite by default (robots.txt, one request per second per host, honest User-Agent).
     Known pages are re-checked with conditional requests; an interrupted crawl is resumed.
 
-    Exit status: 0 done (page failures are recorded in the database); 2 bad usage or
-    configuration; 3 a site could not be crawled at all; 75 another crawl holds the lock.
+    Exit status: 0 done (page failures are recorded in the database); 2 bad usage,
+    configuration or archive; 3 a site could not be crawled at all; 74 the disk is full or
+    read-only; 75 another crawl holds the lock.
     """
     if site_names and not sites_file:
         raise click.UsageError("--site needs --sites FILE")
@@ -120,10 +146,8 @@ def crawl(
         raise click.UsageError("give seed URLs or --sites FILE")
     sites = [_seed_site(u) for u in urls]
     if sites_file:
-        try:
+        with user_errors():
             sites += select_sites(load_sites(sites_file), site_names)
-        except ConfigError as exc:
-            fail(str(exc))
     result = _run_crawl(
         db_path, sites, delay=delay,
         options=CrawlOptions(max_pages=max_pages, max_depth=max_depth,
@@ -149,7 +173,7 @@ def extract(file: BinaryIO, url: str) -> None:
 @click.option("--db", "db_path", required=True, metavar="PATH", help="Archive database.")
 def reextract(db_path: str) -> None:
     """Rebuild pages, sections, translations and versions from stored captures, offline."""
-    with user_errors(), open_archive(db_path, create=False, lock=True) as archive:
+    with open_archive(db_path, create=False, lock=True) as archive:
         counts = api_reextract(archive)
     click.echo("reextract: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
 
@@ -159,11 +183,20 @@ def reextract(db_path: str) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True)
 def serve(db_path: str, host: str, port: int) -> None:
-    """Serve the archive read-only with Datasette at http://HOST:PORT/."""
+    """Serve the archive read-only with Datasette at http://HOST:PORT/.
+
+    An archive this process may not write (or on a read-only mount) is served as it is,
+    provided its schema is this version's.
+    """
+    from archive.publish import check_read_only
     from archive.publish import serve as serve_datasette
 
-    with open_archive(db_path, create=False):
-        pass  # checks the file and brings an older schema up to date before serving
+    if Path(db_path).is_file() and not writable(db_path):
+        with user_errors(db_path):
+            check_read_only(db_path)
+    else:
+        with open_archive(db_path, create=False):
+            pass  # checks the file and brings an older schema up to date before serving
     _serve(serve_datasette, db_path, host, port)
 
 
@@ -222,35 +255,13 @@ def demo(port: int, db_path: str, pages: int, sample_port: int, no_serve: bool) 
 
 # --- captures out to and in from the web-archiving world (issue 12) -----------------------
 
-EXIT_SERVICE = 3
-
-
-@contextmanager
-def web_archive_errors() -> Iterator[None]:
-    """export-warc, import-warc and backfill errors: one line, exit 2 (ours) or 3 (a service)."""
-    from archive.warc import ExportError
-    from archive.warc_import import WarcError
-
-    from .cdx import ServiceUnavailable
-
-    with user_errors():
-        try:
-            yield
-        except (ExportError, WarcError) as exc:
-            fail(str(exc))
-        except ServiceUnavailable as exc:
-            fail(str(exc), EXIT_SERVICE)
-
-
 def _chosen_sites(sites_file: str | None, names: tuple[str, ...]) -> list[Site]:
     if names and not sites_file:
         raise click.UsageError("--site needs --sites FILE")
     if not sites_file:
         return []
-    try:
+    with user_errors():
         return select_sites(load_sites(sites_file), names)
-    except ConfigError as exc:
-        fail(str(exc))
 
 
 def _iso_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
@@ -279,7 +290,7 @@ def export_warc(out: Path, db_path: str, site: str | None, since: str | None, wa
 
     if not out.parent.is_dir():
         fail(f"cannot write {out}: folder {out.parent} does not exist")
-    with web_archive_errors(), open_archive(db_path, create=False) as archive:
+    with open_archive(db_path, create=False) as archive:
         result = export(archive, out, site=site, since=since, wacz=wacz)
     click.echo(result.summary())
 
@@ -295,15 +306,23 @@ def import_warc(files: tuple[Path, ...], db_path: str, sites_file: str | None,
     """Import the response and revisit records of WARC or WACZ files (Heritrix, Browsertrix,
     wget, our own export) as captures, extracted like crawled pages.
 
-    Records of sites neither in the archive nor given with --sites are skipped. Importing a
-    file again adds nothing. Exit status: 0 done; 2 bad usage or a file that is not WARC;
+    Without --sites, every host of the records is a site (the archive's own sites first);
+    --sites/--site narrows the import to those sites. Records cut short, with a wrong digest
+    or broken chunking, and what the crawler would refuse (traps, robots.txt), are skipped and
+    counted by reason. Each file is one transaction; importing a file again adds nothing.
+    Exit status: 0 done; 2 bad usage, a file that is not WARC, or nothing imported at all;
     75 another crawl holds the lock.
     """
     from .webarchive import import_warcs
 
     sites = _chosen_sites(sites_file, site_names)
-    with web_archive_errors(), open_archive(db_path, create=True, lock=True) as archive:
+    with open_archive(db_path, create=True, lock=True) as archive:
         result = import_warcs(archive, list(files), sites)
+    if result.new_sites:
+        click.echo(f"import-warc: sites taken from the records' hosts: {', '.join(result.new_sites)}"
+                   + ("" if sites else " (narrow with --sites FILE [--site NAME])"), err=True)
+    if (why := result.failure()) is not None:
+        fail(why)
     click.echo(result.summary())
 
 
@@ -343,7 +362,7 @@ def backfill(urls: tuple[str, ...], db_path: str, sites_file: str | None, site_n
     options = BackfillOptions(from_year=from_year, to_year=to_year, every=every,
                               max_captures=max_captures)
     progress = (lambda line: None) if quiet else (lambda line: click.echo(line, err=True))
-    with web_archive_errors(), open_archive(db_path, create=True, lock=True) as archive:
+    with open_archive(db_path, create=True, lock=True) as archive:
         work: dict[str, tuple[Site, list[str]]] = {site.name: (site, []) for site in sites}
         for url in urls:
             site = site_of_url(archive, _seed_site(url).start_urls[0])

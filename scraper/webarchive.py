@@ -19,6 +19,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from protego import Protego
 
 from archive import warc, warc_import
 from archive.api import Archive
@@ -29,7 +32,8 @@ from .cdx import WAYBACK_CDX, CdxClient, CdxPoliteness
 from .crawl import extract_capture, site_for_url
 from .extract import extract_page
 from .models import Site
-from .urls import in_scope, normalize_url
+from .robots import ROBOTS_MAX_BYTES, ROBOTS_TOKEN
+from .urls import in_scope, normalize_url, trap_reason
 
 EXTRACT = partial(extract_capture, extract_page)
 
@@ -57,11 +61,53 @@ def _stem(name: str) -> str:
     return name
 
 
+class ImportScope:
+    """The crawler's rules, applied to a WARC's records (archive.warc_import.ImportRules).
+
+    Scope: the sites given (they narrow the import to themselves), else the archive's sites,
+    then a site per new host (as a seed URL's host makes one). Refused as the crawler refuses:
+    trap URLs (scraper.urls.trap_reason), URLs the file's own robots.txt disallows, and a
+    calendar walked past its first page (one calendar page per path is entered, never walked).
+    """
+
+    def __init__(self, given: Sequence[Site], known: Sequence[Site]) -> None:
+        self.sites = list(given) or list(known)
+        self.narrowed = bool(given)
+        self.robots: dict[str, Protego] = {}
+        self.calendars: dict[tuple[str, str], str] = {}  # (host, path) -> the page entered
+
+    def site_for(self, url: str) -> Site | None:
+        for site in self.sites:
+            if in_scope(url, site.hosts):
+                return site
+        if self.narrowed or not urlsplit(url).hostname:
+            return None
+        site = site_for_url(url)
+        self.sites.append(site)
+        return site
+
+    def refusal(self, url: str) -> str | None:
+        parts = urlsplit(url)
+        rules = self.robots.get(parts.netloc.lower())
+        if rules is not None and not rules.can_fetch(url, ROBOTS_TOKEN):
+            return "robots.txt"
+        reason = trap_reason(url)
+        if reason == "calendar":
+            entered = self.calendars.setdefault((parts.netloc.lower(), parts.path), url)
+            return None if entered == url else "calendar"
+        return reason
+
+    def learn_robots(self, url: str, body: bytes) -> None:
+        text = body[:ROBOTS_MAX_BYTES].decode("utf-8", "replace")
+        self.robots[urlsplit(url).netloc.lower()] = Protego.parse(text)
+
+
 def import_warcs(
     archive: Archive, files: Sequence[Path], sites: Sequence[Site] = ()
 ) -> warc_import.ImportResult:
-    """Import WARC files: records of the archive's sites and of `sites` become captures."""
-    scope = [*sites, *warc_import.archive_sites(archive.db)]
+    """Import WARC files: records of `sites` when given, else of any host (the archive's
+    sites first, a new site per new host); what the crawler would refuse is skipped."""
+    scope = ImportScope(sites, warc_import.archive_sites(archive.db))
     return warc_import.import_warcs(archive.db, files, EXTRACT, scope)
 
 
