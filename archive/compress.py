@@ -12,7 +12,6 @@ NULL: before the host had one).
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 from collections.abc import Callable
@@ -199,15 +198,3 @@ def compress_body(conn: Executes, host: str, body: bytes) -> tuple[bytes, int | 
 def body_of(conn: Executes, blob: bytes, dictionary_id: int | None) -> bytes:
     """A stored body decompressed with the dictionary it was written with."""
     return decompress(blob, _dictionary(conn, dictionary_id))
-
-
-# --- sections as page_versions shows them ----------------------------------------------
-
-
-def sections_json(items: list[dict[str, Any]]) -> str:
-    """Sections as the JSON text of page_versions.sections (the store's one spelling of it).
-
-    archive.compact's page_versions view spells the same text in SQL (json_quote), so that
-    plain SQLite reads it: keep the two in step.
-    """
-    return json.dumps(items, ensure_ascii=False)

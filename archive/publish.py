@@ -22,7 +22,6 @@ from archive.plugins import (
     home,
     reader,
     stable_sort,
-    text_column,
     ui,
     year_facet,
 )
@@ -41,7 +40,7 @@ SETTINGS: dict[str, Any] = {
     "allow_download": False,
     "default_cache_ttl": 60,
 }
-PLUGINS = (text_column, fts, csv_excel, ui, reader, feed, home, year_facet)
+PLUGINS = (fts, csv_excel, ui, reader, feed, home, year_facet)
 PACKAGE = Path(__file__).resolve().parent
 
 

@@ -40,8 +40,7 @@ def reextract(
     }
     conn.execute("INSERT INTO pages_fts(pages_fts) VALUES ('delete-all')")
     conn.execute("INSERT INTO sections_fts(sections_fts) VALUES ('delete-all')")
-    # The tables behind the page_versions and sections views (archive.compact).
-    for table in ("versions", "translations", "section_spans", "pages"):
+    for table in ("page_versions", "translations", "sections", "pages"):
         conn.execute(f"DELETE FROM {table}")
     # A page lives at the end of its redirects (the crawl stores final_url normalised), and
     # only captures the crawl extracted are pages: not documents, feeds or off-site landings.

@@ -1,17 +1,17 @@
 """Reads and writes of the archive's captures and pages; `db` is always the first argument.
 
-Write functions never commit. They run plain SQL on `db.conn` (not sqlite-utils' table
-methods, nor `db.execute`, which commit by themselves), so the crawl loop can wrap all the
-writes for one URL in a single `with db.conn:` block: a crawl killed at any moment leaves all
-or nothing of that URL's work. The crawl's own bookkeeping (sites, crawls, frontier,
-validators, seen and gone) lives in `archive.frontier`.
+Write functions never commit. They run plain SQL with named parameters on `db.conn` (not
+sqlite-utils' table methods, nor `db.execute`, which commit by themselves), so the crawl loop
+can wrap all the writes for one URL in a single `with db.conn:` block: a crawl killed at any
+moment leaves all or nothing of that URL's work. The crawl's own bookkeeping (sites, crawls,
+frontier, validators, seen and gone) lives in `archive.frontier`.
 
-Storage is compact (archive.compact): bodies in zstd with a dictionary per host, a page's
-text stored once in `pages`, zstd-compressed in `text_z` (archive.textcodec; `pages.text` is
-generated from it, and sections point into it), and only older versions keeping a copy
-of their own (their sections pointing into it). Versions are numbered in the order of their capture dates, whatever the order in
-which the captures arrive (a WARC or Wayback capture older than the first crawl becomes an
-earlier version and never replaces the page's current content).
+What is stored where (archive/schema.sql): a raw body once per SHA-256, zstd-compressed with
+its host's dictionary (archive.compress); a page's latest content in `pages` and `sections`,
+as plain text; every distinct content whole in `page_versions`, addressed by its capture time
+`at` (YYYYMMDDhhmmss), numbered in date order whatever the order the captures arrive in (a WARC
+or Wayback capture older than the first crawl becomes an earlier version and never replaces
+the page's current content); the search index through archive.search_index.
 """
 
 from __future__ import annotations
@@ -20,17 +20,29 @@ import hashlib
 import json
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlite_utils import Database
 
-from archive.compact import host_of, span
-from archive.compact_history import compact_sections
+from archive import search_index
 from archive.compress import Executes, body_of, compress_body
-from archive.search import normalise
-from archive.textcodec import compress_text
 from scraper.models import Capture, Page
 
 # --- captures ---------------------------------------------------------------------------
+
+
+def host_of(url: str | None) -> str:
+    """The host a body is filed under for its dictionary ('' when the URL has none)."""
+    return (urlsplit(url or "").hostname or "").lower()
+
+
+def at_of(when: str) -> str:
+    """A capture time (ISO 8601, UTC) as the Wayback Machine writes it: its 14 digits.
+
+    >>> at_of("2011-07-04T10:00:00Z")
+    '20110704100000'
+    """
+    return "".join(ch for ch in when if ch.isdigit())[:14]
 
 
 def save_capture(
@@ -49,29 +61,31 @@ def save_capture(
         blob, dictionary_id = compress_body(db.conn, host, capture.body)
         db.conn.execute(
             "INSERT INTO bodies(sha256, size, compressed, host, dictionary_id) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (sha, len(capture.body), blob, host, dictionary_id),
+            "VALUES (:sha256, :size, :blob, :host, :dictionary_id)",
+            {"sha256": sha, "size": len(capture.body), "blob": blob, "host": host,
+             "dictionary_id": dictionary_id},
         )
     cur = db.conn.execute(
         "INSERT INTO captures(url, crawl_id, fetched_at, status, error, content_type, size, "
         "sha256, etag, last_modified, final_url, elapsed_ms, outcome, headers) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            capture.url,
-            crawl_id,
-            capture.fetched_at,
-            capture.status,
-            capture.error,
-            capture.content_type,
-            len(capture.body) if capture.body is not None else None,
-            sha,
-            capture.etag,
-            capture.last_modified,
-            capture.final_url,
-            capture.elapsed_ms,
-            outcome,
-            json.dumps(dict(capture.headers), ensure_ascii=False),
-        ),
+        "VALUES (:url, :crawl_id, :fetched_at, :status, :error, :content_type, :size, "
+        ":sha256, :etag, :last_modified, :final_url, :elapsed_ms, :outcome, :headers)",
+        {
+            "url": capture.url,
+            "crawl_id": crawl_id,
+            "fetched_at": capture.fetched_at,
+            "status": capture.status,
+            "error": capture.error,
+            "content_type": capture.content_type,
+            "size": len(capture.body) if capture.body is not None else None,
+            "sha256": sha,
+            "etag": capture.etag,
+            "last_modified": capture.last_modified,
+            "final_url": capture.final_url,
+            "elapsed_ms": capture.elapsed_ms,
+            "outcome": outcome,
+            "headers": json.dumps(dict(capture.headers), ensure_ascii=False),
+        },
     )
     return int(cur.lastrowid or 0)
 
@@ -98,7 +112,7 @@ def capture_body(db: Executes, sha256: str) -> bytes | None:
 
 @dataclass(frozen=True)
 class _Version:
-    rowid: int
+    id: int
     version: int
     captured_at: str
     digest: str
@@ -137,7 +151,7 @@ def save_extraction(db: Database, page: Page, capture_id: int, site: str, captur
     versions = [
         _Version(int(r[0]), int(r[1]), str(r[2]), str(r[3]))
         for r in conn.execute(
-            "SELECT rowid, version, captured_at, content_sha256 FROM versions WHERE url = ? "
+            "SELECT id, version, captured_at, content_sha256 FROM page_versions WHERE url = ? "
             "ORDER BY version",
             (page.url,),
         )
@@ -146,18 +160,15 @@ def save_extraction(db: Database, page: Page, capture_id: int, site: str, captur
     if exists and versions and captured_at < versions[-1].captured_at:
         return _save_older(db, page, content, digest, capture_id, captured_at, versions)
     differs = not versions or versions[-1].digest != digest
-    if differs:
-        _keep_copy_of_current(db, page.url)
     _write_page(db, page, content, site, capture_id, captured_at, differs)
     if differs:
         number = versions[-1].version + 1 if versions else 1
-        _insert_version(db, page, content, digest, capture_id, captured_at, number, True)
+        _insert_version(db, content, digest, page.url, capture_id, captured_at, number)
     conn.execute("DELETE FROM translations WHERE page_url = ?", (page.url,))
-    for language, url in sorted(page.translations.items()):
-        conn.execute(
-            "INSERT OR REPLACE INTO translations(page_url, language, url) VALUES (?, ?, ?)",
-            (page.url, language, url),
-        )
+    conn.executemany(
+        "INSERT OR REPLACE INTO translations(page_url, language, url) VALUES (?, ?, ?)",
+        [(page.url, language, url) for language, url in sorted(page.translations.items())],
+    )
     if not exists:
         return "new"
     return "changed" if differs else "unchanged"
@@ -183,84 +194,56 @@ def _save_older(
     if before and before[-1].digest == digest:
         return "unchanged"
     if after[0].digest == digest:
-        # The same content was online earlier than we knew: its version starts here.
+        # The same content was online earlier than we knew: its version starts here. Its old
+        # address still finds it (an address shows the content in force at that time).
         conn.execute(
-            "UPDATE versions SET captured_at = ?, capture_id = ?, source = coalesce("
-            "(SELECT source FROM captures WHERE id = ?), source) WHERE rowid = ?",
-            (captured_at, capture_id, capture_id, after[0].rowid),
+            "UPDATE page_versions SET captured_at = :at_iso, at = :at, capture_id = :capture, "
+            "source = coalesce((SELECT source FROM captures WHERE id = :capture), source) "
+            "WHERE id = :id",
+            {"at_iso": captured_at, "at": at_of(captured_at), "capture": capture_id,
+             "id": after[0].id},
         )
         return "unchanged"
     number = after[0].version
     # Two steps, so that no two rows ever share a (url, version) on the way.
     conn.execute(
-        "UPDATE versions SET version = -(version + 1) WHERE url = ? AND version >= ?",
+        "UPDATE page_versions SET version = -(version + 1) WHERE url = ? AND version >= ?",
         (page.url, number),
     )
-    conn.execute("UPDATE versions SET version = -version WHERE url = ? AND version < 0", (page.url,))
-    _insert_version(db, page, content, digest, capture_id, captured_at, number, False)
+    conn.execute(
+        "UPDATE page_versions SET version = -version WHERE url = ? AND version < 0", (page.url,)
+    )
+    _insert_version(db, content, digest, page.url, capture_id, captured_at, number)
     return "changed"
 
 
 def _insert_version(
     db: Database,
-    page: Page,
     content: dict[str, Any],
     digest: str,
+    url: str,
     capture_id: int,
     captured_at: str,
     number: int,
-    in_pages: bool,
 ) -> None:
-    """One versions row; `in_pages`: its content is the page's current row, not copied here."""
-    copy = (
-        (None, None, None)
-        if in_pages
-        else (
-            page.text,
-            json.dumps(content["breadcrumb"], ensure_ascii=False),
-            compact_sections(page.text, content["sections"]),
-        )
-    )
+    """One page_versions row holding the content whole, its source that of its capture."""
     db.conn.execute(
-        "INSERT INTO versions(url, version, captured_at, capture_id, title, published, "
-        "modified, language, content_sha256, in_pages, text, breadcrumb, sections) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            page.url,
-            number,
-            captured_at,
-            capture_id,
-            page.title,
-            content["published"],
-            content["modified"],
-            page.language,
-            digest,
-            int(in_pages),
-            *copy,
-        ),
-    )
-
-
-def _keep_copy_of_current(db: Database, url: str) -> None:
-    """Before the page's row changes: its current version gets a copy of its own content."""
-    conn = db.conn
-    page = conn.execute("SELECT text, breadcrumb FROM pages WHERE url = ?", (url,)).fetchone()
-    if page is None:
-        return
-    sections = compact_sections(
-        page[0],
-        [
-            {"heading": h, "level": lv, "text": t}
-            for h, lv, t in conn.execute(
-                "SELECT heading, level, text FROM sections WHERE page_url = ? ORDER BY position",
-                (url,),
-            )
-        ],
-    )
-    conn.execute(
-        "UPDATE versions SET in_pages = 0, text = ?, breadcrumb = ?, sections = ? "
-        "WHERE url = ? AND in_pages",
-        (page[0], page[1], sections, url),
+        "INSERT INTO page_versions(url, version, at, captured_at, capture_id, title, text, "
+        "published, modified, breadcrumb, sections, language, content_sha256, source) "
+        "VALUES (:url, :version, :at, :captured_at, :capture_id, :title, :text, :published, "
+        ":modified, :breadcrumb, :sections, :language, :digest, "
+        "coalesce((SELECT source FROM captures WHERE id = :capture_id), 'crawl'))",
+        {
+            **content,
+            "url": url,
+            "version": number,
+            "at": at_of(captured_at),
+            "captured_at": captured_at,
+            "capture_id": capture_id,
+            "breadcrumb": json.dumps(content["breadcrumb"], ensure_ascii=False),
+            "sections": json.dumps(content["sections"], ensure_ascii=False),
+            "digest": digest,
+        },
     )
 
 
@@ -273,88 +256,74 @@ def _write_page(
     captured_at: str,
     differs: bool,
 ) -> None:
-    """Insert or update the page's row, its full-text entry and (if `differs`) its sections."""
+    """Insert or update the page's row, its search-index entry and (if `differs`) its sections."""
     conn = db.conn
-    old = conn.execute("SELECT rowid, title, text FROM pages WHERE url = ?", (page.url,)).fetchone()
-    if differs:
-        # Before pages.text changes: the old sections' text is read through it.
-        _drop_sections(db, page.url)
+    old = conn.execute(
+        "SELECT id, title, text, language FROM pages WHERE url = ?", (page.url,)
+    ).fetchone()
+    if differs and old is not None:
+        _drop_sections(db, page.url, old[3])
     conn.execute(
-        "INSERT INTO pages(url, site, language, title, breadcrumb, published, published_year, "
-        "modified, text_z, first_seen, last_seen, last_changed, extractor, language_declared, "
-        "language_detected, gone_at, gone_status, capture_id) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?) "
+        "INSERT INTO pages(url, id, site, language, title, breadcrumb, published, published_year, "
+        "modified, text, first_seen, last_seen, last_changed, gone_at, gone_status, capture_id, "
+        "extractor, language_declared, language_detected) "
+        "VALUES (:url, (SELECT coalesce(max(id), 0) + 1 FROM pages), :site, :language, :title, :breadcrumb, :published, :published_year, "
+        ":modified, :text, :now, :now, :now, NULL, NULL, :capture_id, :extractor, "
+        ":language_declared, :language_detected) "
         "ON CONFLICT(url) DO UPDATE SET site = excluded.site, language = excluded.language, "
         "title = excluded.title, breadcrumb = excluded.breadcrumb, "
         "published = excluded.published, published_year = excluded.published_year, "
-        "modified = excluded.modified, text_z = excluded.text_z, "
+        "modified = excluded.modified, text = excluded.text, "
         "last_seen = max(coalesce(pages.last_seen, ''), excluded.last_seen), "
-        "last_changed = CASE WHEN ? THEN excluded.last_changed ELSE pages.last_changed END, "
+        "last_changed = CASE WHEN :differs THEN excluded.last_changed ELSE pages.last_changed END, "
         "extractor = excluded.extractor, language_declared = excluded.language_declared, "
         "language_detected = excluded.language_detected, gone_at = NULL, gone_status = NULL, "
         "capture_id = excluded.capture_id",
-        (
-            page.url,
-            site,
-            page.language,
-            page.title,
-            json.dumps(content["breadcrumb"], ensure_ascii=False),
-            content["published"],
-            page.published.year if page.published else None,
-            content["modified"],
-            compress_text(page.text),  # pages.text is generated from it (archive.textcodec)
-            captured_at,
-            captured_at,
-            captured_at,
-            page.extractor,
-            page.language_declared,
-            page.language_detected,
-            capture_id,
-            differs,
-        ),
+        {
+            "url": page.url,
+            "site": site,
+            "language": page.language,
+            "title": page.title,
+            "breadcrumb": json.dumps(content["breadcrumb"], ensure_ascii=False),
+            "published": content["published"],
+            "published_year": page.published.year if page.published else None,
+            "modified": content["modified"],
+            "text": page.text,
+            "now": captured_at,
+            "capture_id": capture_id,
+            "extractor": page.extractor,
+            "language_declared": page.language_declared,
+            "language_detected": page.language_detected,
+            "differs": differs,
+        },
     )
-    if old is None or (old[1], old[2]) != (page.title, page.text):
-        rowid = conn.execute("SELECT rowid FROM pages WHERE url = ?", (page.url,)).fetchone()[0]
+    if old is None or (old[1], old[2], old[3]) != (page.title, page.text, page.language):
+        page_id = old[0] if old else conn.execute(
+            "SELECT id FROM pages WHERE url = ?", (page.url,)).fetchone()[0]
         if old is not None:
-            conn.execute(
-                "INSERT INTO pages_fts(pages_fts, rowid, title, text) VALUES ('delete', ?, ?, ?)",
-                (old[0], normalise(old[1]), normalise(old[2])),
-            )
-        conn.execute(
-            "INSERT INTO pages_fts(rowid, title, text) VALUES (?, ?, ?)",
-            (rowid, normalise(page.title), normalise(page.text)),
-        )
+            search_index.index_page(conn, old[0], old[1], old[2], old[3], delete=True)
+        search_index.index_page(conn, page_id, page.title, page.text, page.language)
     if differs:
         _insert_sections(db, page)
 
 
-def _drop_sections(db: Database, url: str) -> None:
-    """Remove a page's sections and their full-text entries (contentless: the old values)."""
+def _drop_sections(db: Database, url: str, language: str | None) -> None:
+    """Remove a page's sections and their search-index entries (contentless: the old values)."""
     conn = db.conn
-    old = conn.execute("SELECT rowid, heading, text FROM sections WHERE page_url = ?", (url,))
-    for rowid, heading, text in old.fetchall():
-        conn.execute(
-            "INSERT INTO sections_fts(sections_fts, rowid, heading, text) "
-            "VALUES ('delete', ?, ?, ?)",
-            (rowid, normalise(heading), normalise(text)),
-        )
-    conn.execute("DELETE FROM section_spans WHERE page_url = ?", (url,))
+    old = conn.execute("SELECT id, heading, text FROM sections WHERE page_url = ?", (url,))
+    for section_id, heading, text in old.fetchall():
+        search_index.index_section(conn, section_id, heading, text, language, delete=True)
+    conn.execute("DELETE FROM sections WHERE page_url = ?", (url,))
 
 
 def _insert_sections(db: Database, page: Page) -> None:
-    """A page's sections as spans of pages.text (its text kept only where not found there)."""
     conn = db.conn
-    cursor = 0
     for position, section in enumerate(page.sections, start=1):
-        start, length, keep = span(page.text, section.text, cursor)
-        if start is not None:
-            cursor = start - 1 + length
         cur = conn.execute(
-            "INSERT INTO section_spans(page_url, position, heading, level, start, length, text) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (page.url, position, section.heading, section.level, start, length, keep),
+            "INSERT INTO sections(page_url, position, heading, level, text) "
+            "VALUES (:url, :position, :heading, :level, :text)",
+            {"url": page.url, "position": position, "heading": section.heading,
+             "level": section.level, "text": section.text},
         )
-        conn.execute(
-            "INSERT INTO sections_fts(rowid, heading, text) VALUES (?, ?, ?)",
-            (cur.lastrowid, normalise(section.heading), normalise(section.text)),
-        )
+        search_index.index_section(conn, int(cur.lastrowid or 0), section.heading,
+                                   section.text, page.language)

@@ -58,7 +58,7 @@ def test_reextract_rebuilds_what_was_lost_from_the_captures_offline(tmp_path):
     pages = sorted(r[0] for r in archive.execute("select url from pages"))
     versions = archive.execute("select count(*) from page_versions").fetchone()[0]
     with archive.conn:
-        archive.conn.execute("delete from section_spans")  # the table behind the sections view
+        archive.conn.execute("delete from sections")
         archive.conn.execute("update pages set title = 'damaged'")
     result = CliRunner().invoke(cli, ["reextract", "--db", str(db)])
     assert result.exit_code == 0, result.output

@@ -3,13 +3,13 @@ crawl makes — same URLs, same content hashes, no duplicate rows, a sound datab
 
 import random
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
 
 import pytest
 
-from archive import textcodec
 from scraper.sample_site import serve_sample_site
 
 pytestmark = pytest.mark.slow
@@ -22,7 +22,7 @@ def crawl_command(url: str, db) -> list[str]:
 
 
 def snapshot(db) -> dict:
-    conn = textcodec.connect(db)  # pages.text is read through zstd_text()
+    conn = sqlite3.connect(db)
     try:
         one = lambda sql: conn.execute(sql).fetchone()[0]
         return {

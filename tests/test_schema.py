@@ -1,15 +1,18 @@
-"""The schema: idempotent, migrated in place from older versions with the data kept."""
+"""The schema: declared in archive/schema.sql, applied idempotently, plain SQLite throughout."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 
 import pytest
 from sqlite_utils import Database
 
-from archive import textcodec
-from archive.schema import LATEST, MIGRATIONS, PAGE_SIZE, ensure_schema, schema_version
+from archive import search
+from archive.migrations import statements
+from archive.migrations.v12_declared import declared_sql
+from archive.schema import LATEST, PAGE_SIZE, ensure_schema, schema_version
 
 
 @pytest.fixture
@@ -17,23 +20,57 @@ def db(tmp_path: Path) -> Database:
     return Database(tmp_path / "archive.db")
 
 
-def test_a_new_database_gets_every_table_of_the_design(db: Database) -> None:
+def _master(conn: sqlite3.Connection) -> set[tuple[str, str, str]]:
+    return {(kind, name, " ".join(sql.split())) for kind, name, sql in conn.execute(
+        "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL "
+        "AND name NOT LIKE '%fts_%'")}
+
+
+def test_a_new_archive_is_exactly_the_declared_schema(db: Database) -> None:
     ensure_schema(db)
-    # sections and page_versions are views over compact tables (archive.compact)
-    names = set(db.table_names()) | set(db.view_names())
+    declared = sqlite3.connect(":memory:")
+    for statement in statements(declared_sql()):
+        declared.execute(statement)
+    assert _master(db.conn) == _master(declared)
+    assert schema_version(db) == LATEST
     for table in ("sites", "crawls", "frontier", "bodies", "captures", "pages", "sections",
-                  "translations", "page_versions", "pages_fts", "sections_fts", "migrations"):
-        assert table in names
-    assert schema_version(db) == LATEST == MIGRATIONS[-1][0]
+                  "translations", "page_versions", "pages_fts", "sections_fts"):
+        assert db[table].exists()
 
 
-def test_ensure_schema_twice_changes_nothing_and_records_each_migration_once(db: Database) -> None:
+def test_ensure_schema_twice_changes_nothing(db: Database) -> None:
     ensure_schema(db)
-    before = db.execute("SELECT sql FROM sqlite_master ORDER BY name").fetchall()
+    before = db.execute("SELECT type, name, sql FROM sqlite_master ORDER BY name").fetchall()
     ensure_schema(db)
-    assert db.execute("SELECT sql FROM sqlite_master ORDER BY name").fetchall() == before
-    versions = [r[0] for r in db.execute("SELECT version FROM migrations ORDER BY version")]
-    assert versions == [m[0] for m in MIGRATIONS]
+    assert db.execute("SELECT type, name, sql FROM sqlite_master ORDER BY name").fetchall() == before
+    assert db.execute("SELECT version FROM migrations").fetchall() == [(LATEST,)]
+
+
+def test_no_table_view_index_or_trigger_calls_a_function_of_ours(db: Database) -> None:
+    ensure_schema(db)
+    plain = sqlite3.connect(db.conn.execute("PRAGMA database_list").fetchone()[2])
+    builtin = {r[0] for r in plain.execute("SELECT name FROM pragma_function_list")}
+    for (sql,) in plain.execute("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL"):
+        code = re.sub(r"--[^\n]*", "", sql)
+        called = {m.lower() for m in re.findall(r"\b([A-Za-z_][A-Za-z0-9_]*)\s*\(", code)}
+        # Words before "(" that are SQL, not calls: table and column lists, types, fts5 args.
+        known = {"table", "exists", "key", "references", "unique", "fts5", "on", "in", "as",
+                 "values", "integer", "text", "index"}
+        names = {r[1] for r in plain.execute("SELECT type, name FROM sqlite_master")}
+        assert called - builtin - known - {n.lower() for n in names} == set(), sql
+    assert not plain.execute("SELECT 1 FROM sqlite_master WHERE type IN ('view', 'trigger')"
+                             ).fetchall()
+    for (table,) in plain.execute("SELECT name FROM sqlite_master WHERE type = 'table'"
+                                  ).fetchall():
+        plain.execute(f'SELECT * FROM "{table}"').fetchall()
+    assert plain.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_the_fts_tables_have_the_columns_the_search_module_indexes(db: Database) -> None:
+    ensure_schema(db)
+    for table, columns in (("pages_fts", search.PAGES_FTS_COLUMNS),
+                           ("sections_fts", search.SECTIONS_FTS_COLUMNS)):
+        assert tuple(r[1] for r in db.execute(f"PRAGMA table_info({table})")) == columns
 
 
 def test_the_database_is_in_wal_mode_with_foreign_keys_enforced(db: Database) -> None:
@@ -41,70 +78,9 @@ def test_the_database_is_in_wal_mode_with_foreign_keys_enforced(db: Database) ->
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     with pytest.raises(sqlite3.IntegrityError), db.conn:
         db.conn.execute(
-            "INSERT INTO section_spans(page_url, position, heading, level, text) "
+            "INSERT INTO sections(page_url, position, heading, level, text) "
             "VALUES ('https://nowhere.example/', 1, NULL, 0, 'x')"
         )
-
-
-def test_an_older_database_is_upgraded_and_keeps_its_data(tmp_path: Path) -> None:
-    path = tmp_path / "old.db"
-    old = Database(path)
-    ensure_schema(old, upto=1)
-    assert schema_version(old) == 1
-    with old.conn:
-        old.conn.execute("INSERT INTO crawls(id, started_at, status) VALUES (1, '2020', 'done')")
-        old.conn.execute(
-            "INSERT INTO pages(url, site, language, title, published, text) VALUES "
-            "('https://fr.example/a', 'fr.example', 'fr', 'Sécurité intérieure', "
-            "'2019-05-04', 'La coopération technique')"
-        )
-        old.conn.execute(
-            "INSERT INTO sections(page_url, position, heading, level, text) VALUES "
-            "('https://fr.example/a', 1, 'LA COOPERATION', 2, 'opérationnelle')"
-        )
-    old.conn.close()
-
-    db = Database(path)
-    ensure_schema(db)
-    assert schema_version(db) == LATEST
-    row = db.execute("SELECT title, text, published_year FROM pages").fetchone()
-    assert row == ("Sécurité intérieure", "La coopération technique", 2019)
-    assert db.execute("SELECT count(*) FROM crawls").fetchone()[0] == 1
-    # the migration indexed the pages that were already there
-    hits = db.execute("SELECT rowid FROM pages_fts WHERE pages_fts MATCH '\"securite\"'")
-    assert len(hits.fetchall()) == 1
-    hits = db.execute("SELECT rowid FROM sections_fts WHERE sections_fts MATCH 'operationnelle'")
-    assert len(hits.fetchall()) == 1
-
-
-def test_a_failed_migration_leaves_the_database_as_it_was(tmp_path: Path) -> None:
-    db = Database(tmp_path / "half.db")
-    ensure_schema(db, upto=1)
-    # A column that migration 2 adds already exists: migration 2 must fail as a whole.
-    with db.conn:
-        db.conn.execute("ALTER TABLE pages ADD COLUMN published_year INTEGER")
-    with pytest.raises(sqlite3.OperationalError):
-        ensure_schema(db)
-    assert schema_version(db) == 1
-    assert not db["page_versions"].exists()
-    assert "extractor" not in db["pages"].columns_dict
-
-
-def test_plain_sqlite_searches_the_archive_and_reads_page_text_once_given_zstd_text(
-    db: Database,
-) -> None:
-    ensure_schema(db)
-    path = db.conn.execute("PRAGMA database_list").fetchone()[2]
-    conn = sqlite3.connect(path)
-    conn.execute("SELECT * FROM pages_fts WHERE pages_fts MATCH 'x'").fetchall()
-    conn.execute("SELECT url, title, text_z FROM pages").fetchall()
-    # pages.text is generated by our function: without it SQLite names what is missing
-    with pytest.raises(sqlite3.OperationalError, match="zstd_text"):
-        conn.execute("SELECT * FROM pages").fetchall()
-    conn.close()
-    conn = textcodec.connect(path)
-    assert conn.execute("SELECT * FROM pages").fetchall() == []
-    conn.close()
 
 
 def test_a_new_archive_has_16_kib_pages_and_an_old_one_keeps_its_own(tmp_path: Path) -> None:
@@ -119,7 +95,9 @@ def test_a_new_archive_has_16_kib_pages_and_an_old_one_keeps_its_own(tmp_path: P
     assert old.execute("PRAGMA page_size").fetchone() == (4096,)
 
 
-def test_sites_keyed_by_host_become_sites_keyed_by_name_with_their_pages_joined(tmp_path):
+def test_sites_keyed_by_host_become_sites_keyed_by_name_with_their_pages_joined(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "old.db"
     old = Database(path)
     ensure_schema(old, upto=9)

@@ -1,17 +1,17 @@
-"""Page history in the compact store: versions in capture-date order, the current text once."""
+"""Page history: versions in capture-date order, each whole, addressed by its capture time."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlite_utils import Database
 
-from archive import store, textcodec
-from archive.compact_history import compact_sections
+from archive import store
 from archive.publish import make_datasette
 from archive.schema import ensure_schema
 from scraper.models import Capture, Page, Section
@@ -94,46 +94,38 @@ def test_an_older_capture_of_a_known_content_adds_no_version(db: Database) -> No
                            (2, MAY, "Sécurité : vigilance", "warc:may.warc.gz")]
 
 
-def test_the_current_text_is_stored_once_and_older_versions_keep_their_own(
+def test_every_version_is_stored_whole_and_plain_sqlite_reads_it(
     db: Database, tmp_path: Path,
 ) -> None:
     save(db, "prudence", MAR)
     save(db, "vigilance", JUL)
-    stored = db.execute("SELECT version, in_pages, text IS NULL, sections IS NULL FROM versions "
-                        "ORDER BY version").fetchall()
-    assert stored == [(1, 0, 0, 0), (2, 1, 1, 1)]
-    assert db.execute("SELECT count(*) FROM section_spans WHERE text IS NOT NULL").fetchone() == (0,)
-    # the older version's sections point into its own text rather than repeat it
-    (old_sections,), = db.execute("SELECT sections FROM versions WHERE version = 1").fetchall()
-    assert old_sections.startswith("[[") and "prudence" not in old_sections
-    # read through the views, each version is whole, its JSON spelt as json.dumps spells it,
-    # and plain SQLite with only zstd_text() (pages.text's own function) reads it the same
     expected = [
         (p.title, p.text, json.dumps(p.breadcrumb, ensure_ascii=False),
          json.dumps([s.to_dict() for s in p.sections], ensure_ascii=False))
         for p in (page("prudence"), page("vigilance"))
     ]
     sql = "SELECT title, text, breadcrumb, sections FROM page_versions ORDER BY version"
-    assert db.execute(sql).fetchall() == expected
-    plain = textcodec.connect(tmp_path / "archive.db")
+    plain = sqlite3.connect(tmp_path / "archive.db")  # nothing registered
     assert plain.execute(sql).fetchall() == expected
+    assert plain.execute("SELECT text FROM sections ORDER BY position").fetchall() == [
+        (s.text,) for s in page("vigilance").sections]
     plain.close()
 
 
-def test_a_section_the_page_text_does_not_hold_keeps_its_own_text(db: Database) -> None:
-    odd = Page(url=URL, title="T", text="Un texte résumé", language="fr",
-               sections=[Section(None, 0, "résumé"), Section("AUTRE", 2, "ailleurs"),
-                         Section("VIDE", 2, "")])
-    with db.conn:
-        cid = store.save_capture(db, Capture(URL, JAN, status=200, body=b"<p>x</p>"), None)
-        store.save_extraction(db, odd, cid, "ml", JAN)
-    kept = db.execute("SELECT position, start, text FROM section_spans ORDER BY position")
-    assert kept.fetchall() == [(1, 10, None), (2, None, "ailleurs"), (3, 16, None)]
-    assert db.execute("SELECT text FROM sections ORDER BY position").fetchall() == [
-        ("résumé",), ("ailleurs",), ("",)]
+def test_a_time_address_keeps_its_version_when_older_captures_arrive(db: Database) -> None:
+    save(db, "prudence", MAR)
+    save(db, "vigilance", JUL)
+    cited = db.execute("SELECT at, title FROM page_versions WHERE version = 2").fetchone()
+    assert cited == ("20120710000000", "Sécurité : vigilance")
+    save(db, "interdite", JAN, source="wayback")  # an older content: versions renumbered
+    save(db, "déconseillée", MAY, source="wayback")  # one between the two
+    assert db.execute("SELECT title FROM page_versions WHERE at = ?", [cited[0]]).fetchall() == [
+        (cited[1],)]
+    assert [r[0] for r in db.execute("SELECT at FROM page_versions ORDER BY version")] == [
+        "20120110000000", "20120310000000", "20120510000000", "20120710000000"]
 
 
-def test_datasette_searches_facets_and_exports_the_views_as_it_did_the_tables(
+def test_datasette_searches_facets_and_exports_the_history(
     db: Database, tmp_path: Path,
 ) -> None:
     save(db, "prudence", MAR)
@@ -155,13 +147,3 @@ def test_datasette_searches_facets_and_exports_the_views_as_it_did_the_tables(
     assert {f["value"] for f in facets["source"]["results"]} == {"crawl", "wayback"}
     csv = get("/archive/page_versions.csv?_sort=version").text
     assert "Niveau « prudence »" in csv and "Niveau « vigilance »" in csv
-
-
-def test_sections_the_view_cannot_spell_back_are_kept_as_they_were(db: Database) -> None:
-    save(db, "prudence", MAR)
-    save(db, "vigilance", JUL)
-    odd = '[{"heading": null, "level": "2", "text": "x"}, {"other": 1}]'
-    assert compact_sections("x", json.loads(odd)) == json.dumps(json.loads(odd), ensure_ascii=False)
-    with db.conn:
-        db.conn.execute("UPDATE versions SET sections = ? WHERE version = 1", (odd,))
-    assert db.execute("SELECT sections FROM page_versions WHERE version = 1").fetchone() == (odd,)

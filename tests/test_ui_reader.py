@@ -26,7 +26,7 @@ from ui_archive import (
     crawl_two_editions,
 )
 
-from archive import store, textcodec
+from archive import store
 from archive.plugins.links import page_href
 from archive.search import fold
 
@@ -41,7 +41,7 @@ class Archive:
         return lxml.html.fromstring(response.text)
 
     def one(self, sql: str, params: tuple = ()) -> tuple:
-        conn = textcodec.connect(self.path)  # pages.text is read through zstd_text()
+        conn = sqlite3.connect(self.path)
         try:
             row = conn.execute(sql, params).fetchone()
         finally:

@@ -18,6 +18,7 @@ before it drops the old copies, and runs inside the migration's transaction: all
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import zlib
 from collections.abc import Callable
@@ -193,7 +194,7 @@ def _mark_current_versions(conn: sqlite3.Connection) -> None:
         "SELECT url, title, text, published, modified, breadcrumb, language FROM pages"
     )
     for url, *page in pages:
-        sections = compress.sections_json(
+        sections = json.dumps(
             [
                 {"heading": h, "level": lv, "text": t}
                 for h, lv, t in conn.execute(
@@ -201,7 +202,8 @@ def _mark_current_versions(conn: sqlite3.Connection) -> None:
                     "ORDER BY position",
                     (url,),
                 )
-            ]
+            ],
+            ensure_ascii=False,
         )
         conn.execute(
             "UPDATE versions SET in_pages = 1, text = NULL, breadcrumb = NULL, sections = NULL "

@@ -18,7 +18,7 @@ import sqlite3
 from collections.abc import Callable
 from typing import Any
 
-from archive.compact import span
+from archive.migrations.v6_compact import span
 
 PAGE_VERSIONS_VIEW = """
 CREATE VIEW page_versions AS
