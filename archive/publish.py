@@ -20,6 +20,7 @@ from archive.plugins import (
     feed,
     fts,
     home,
+    memento,
     reader,
     stable_sort,
     ui,
@@ -40,7 +41,7 @@ SETTINGS: dict[str, Any] = {
     "allow_download": False,
     "default_cache_ttl": 60,
 }
-PLUGINS = (fts, csv_excel, ui, reader, feed, home, year_facet)
+PLUGINS = (fts, csv_excel, ui, reader, feed, home, year_facet, memento)
 PACKAGE = Path(__file__).resolve().parent
 
 

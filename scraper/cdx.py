@@ -124,12 +124,15 @@ def _plain_rows(text: str) -> list[CdxRow]:
             rows.append(_row(json.loads(line)))
         elif line:
             parts = line.split(" ")
-            if len(parts) >= 6:
-                rows.append(CdxRow(parts[1], parts[2], parts[4], parts[3], parts[5]))
+            if len(parts) < 6 or not parts[1].isdigit():
+                raise ValueError(f"a line that is no CDX row: {line[:60]!r}")
+            rows.append(CdxRow(parts[1], parts[2], parts[4], parts[3], parts[5]))
     return rows
 
 
 def _row(fields: dict[str, Any]) -> CdxRow:
+    if not str(fields.get("timestamp", "")).isdigit():
+        raise ValueError("a row without a timestamp")
     return CdxRow(
         timestamp=str(fields.get("timestamp", "")),
         original=str(fields.get("original") or fields.get("url") or ""),
@@ -194,16 +197,25 @@ class CdxClient:
 
     def _cdx_page(self, params: list[tuple[str, str]]) -> tuple[list[CdxRow], str | None]:
         response = self._get(self.cdx_url, params)
+        if _is_html(response):
+            # A web page, not a CDX answer: the address is no CDX server (a typo, a site's
+            # own 404 page, a login wall). Said, never read as an empty history.
+            raise ServiceUnavailable(
+                f"{self.cdx_url} is not a CDX server (it answered {response.status_code} "
+                "with an HTML page)"
+            )
         if response.status_code == 404:
-            return [], None  # pywb answers 404 for a URL it holds nothing of
+            return [], None  # pywb answers 404 (not HTML) for a URL it holds nothing of
         if response.status_code != 200:
             raise ServiceUnavailable(
                 f"{self._host()} answered {response.status_code} to a CDX query"
             )
         try:
             return parse_cdx_page(response.text)
-        except (ValueError, TypeError) as exc:
-            raise ServiceUnavailable(f"{self._host()} sent a CDX answer we cannot read ({exc})") from None
+        except (ValueError, TypeError, KeyError, IndexError) as exc:
+            raise ServiceUnavailable(
+                f"{self.cdx_url} is not a CDX server (its answer is no CDX we can read: {exc})"
+            ) from None
 
     def fetch(self, row: CdxRow) -> RawCapture | None:
         """The raw capture (`id_`: no rewriting, no banner); None when the archive has no body."""
@@ -252,6 +264,11 @@ class CdxClient:
         if pause > 0:
             self._sleep(pause)
         self._last = time.monotonic()
+
+
+def _is_html(response: httpx.Response) -> bool:
+    ctype = response.headers.get("content-type", "").lower()
+    return "html" in ctype or response.content.lstrip()[:1] == b"<"
 
 
 def _timestamp_in(url: str) -> str | None:
