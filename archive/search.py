@@ -1,78 +1,50 @@
-"""Text normalisation for full-text search in every language.
+"""What the full-text index holds, and the helpers every search reads it with.
 
-SQLite 3.40's FTS5 cannot fold Arabic diacritics or find a word inside unspaced Chinese or
-Japanese text (`unicode61` keeps a CJK run as one token; `trigram` needs three characters and
-cannot fold accents before 3.45). So the FTS tables index a *normalised* copy of the text, and
-every query goes through the same normalisation:
-
-- NFKD, then the combining marks of Latin, Greek, Cyrillic, Hebrew and Arabic dropped
-  ("Sécurité" -> "securite", "الأَمْن" -> "الامن"); other scripts keep their marks because
-  there they change the letter, not an accent;
-- case folded; Arabic letter variants unified (ى -> ي, ة -> ه, Persian ی ک -> ي ك, tatweel dropped);
-- every Han, kana, Hangul, Thai, Lao, Khmer and Myanmar character made a token of its own, so
-  that a word of any length is found as a phrase of adjacent characters ("安全" -> "安 全").
+The store indexes each page and section through `page_terms` and `section_terms` (archive/
+search_index.py writes the FTS tables from them): the text folded as written (`normalise`,
+archive/analysis/fold.py: accents, Arabic diacritics and case folded, CJK characters split)
+and the same text stemmed by its language's analyser (archive/analysis). Queries become FTS5
+expressions in archive/analysis/query.py. `fts_query` and `snippet` are the exact-form
+versions kept for callers that search the exact columns only.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
+
+from archive.analysis import language_code, stemmed
+from archive.analysis.fold import fold, normalise
 
 # Bump when `normalise` changes: the FTS tables are rebuilt on the next `ensure_schema`.
 NORMALISER_VERSION = 1
 # Bump when `page_terms` or `section_terms` change what they index: the store rebuilds the
 # FTS tables on the next open (contentless deletes must see the values that were indexed).
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 
 # The columns of the FTS tables, in the order archive/schema.sql declares them; the store
-# writes `INSERT INTO pages_fts(rowid, <columns>)` from the dicts below.
-PAGES_FTS_COLUMNS: tuple[str, ...] = ("title", "text")
-SECTIONS_FTS_COLUMNS: tuple[str, ...] = ("heading", "text")
-
-_MARKS = re.compile(
-    "[\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670"
-    "\u06d6-\u06ed\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
-)
-_ARABIC = str.maketrans(
-    {
-        "\u0649": "\u064a",  # alef maksura -> yeh
-        "\u0629": "\u0647",  # teh marbuta -> heh
-        "\u0671": "\u0627",  # alef wasla -> alef
-        "\u06cc": "\u064a",  # Persian yeh -> Arabic yeh
-        "\u06a9": "\u0643",  # Persian keheh -> kaf
-        "\u0640": None,  # tatweel
-    }
-)
-_UNSPACED = re.compile(
-    "([\u0e00-\u0eff\u1000-\u109f\u1100-\u11ff\u1780-\u17ff\u2e80-\u2fdf\u3040-\u30ff"
-    "\u3130-\u318f\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97f\uac00-\ud7af"
-    "\uf900-\ufaff\U00020000-\U0003134f])"
-)
-
-
-def fold(text: str) -> str:
-    """Accents, diacritics and case folded, Arabic variants unified; spacing untouched."""
-    text = _MARKS.sub("", unicodedata.normalize("NFKD", text))
-    # NFC again so that Hangul syllables, split into jamo by NFKD, become whole again.
-    return unicodedata.normalize("NFC", text.translate(_ARABIC).casefold())
-
-
-def normalise(text: str | None) -> str:
-    """The form stored in the FTS tables: `fold` plus one token per CJK-like character."""
-    if not text:
-        return ""
-    return _UNSPACED.sub(r" \1 ", fold(text))
+# writes `INSERT INTO pages_fts(rowid, <columns>)` from the dicts below. Each text is indexed
+# twice: as written (folded) and stemmed by its language's analyser (archive.analysis), so
+# that exact forms can rank first; `language` lets a stem match only pages of its language.
+PAGES_FTS_COLUMNS: tuple[str, ...] = ("title", "text", "title_stem", "text_stem", "language")
+SECTIONS_FTS_COLUMNS: tuple[str, ...] = ("heading", "text", "heading_stem", "text_stem",
+                                         "language")
+# bm25 weights in column order: a hit in the title counts more, an exact form more than a stem.
+PAGES_FTS_WEIGHTS = (10.0, 1.0, 5.0, 0.5, 0.0)
 
 
 def page_terms(title: str | None, text: str | None, language: str | None) -> dict[str, str]:
     """What pages_fts indexes for one page: a value per column of PAGES_FTS_COLUMNS."""
-    return {"title": normalise(title), "text": normalise(text)}
+    return {"title": normalise(title), "text": normalise(text),
+            "title_stem": stemmed(title, language), "text_stem": stemmed(text, language),
+            "language": language_code(language)}
 
 
 def section_terms(heading: str | None, text: str | None, language: str | None) -> dict[str, str]:
     """What sections_fts indexes for one section (`language` is its page's)."""
-    return {"heading": normalise(heading), "text": normalise(text)}
+    return {"heading": normalise(heading), "text": normalise(text),
+            "heading_stem": stemmed(heading, language), "text_stem": stemmed(text, language),
+            "language": language_code(language)}
 
 
 def fts_query(query: str | None) -> str:

@@ -1,0 +1,68 @@
+"""Language analysis for search: what is indexed and searched for each language.
+
+Each page is indexed twice (see archive/search.py): its *exact* stream (`normalise`: accents,
+diacritics and case folded, CJK characters split) and its *stemmed* stream, where each word
+is reduced to a stem by its language's analyser:
+
+    ar  fold, then light10-style article, proclitic and suffix removal (archive.analysis.arabic)
+    fa  fold, plural, ezafe and comparative suffixes, joined or not (.persian)
+    zh  traditional characters read as simplified (.chinese)
+    fr en es pt it ca   fold, then Snowball (accents typed or not give the same stem)
+    de ru tr nl sv ... Snowball on the word as written, then fold (.snowball)
+
+A language without an analyser (ja, ko, unknown) has no stemmed stream: its exact stream
+already finds its words.
+"""
+
+from __future__ import annotations
+
+from archive.analysis import arabic, chinese, persian, snowball
+from archive.analysis.fold import HAN, UNSPACED, WORD, fold, normalise
+
+# Every language with an analyser: a query is stemmed for each (or for the one picked).
+LANGUAGES: tuple[str, ...] = tuple(sorted({"ar", "fa", "zh", *snowball.ALGORITHMS}))
+
+
+def language_code(language: str | None) -> str:
+    """The primary subtag, lower case ("pt-BR" -> "pt"); "" when there is none."""
+    if not language:
+        return ""
+    code = language.replace("_", "-").split("-")[0].strip().lower()
+    return code if code.isascii() and code.isalpha() else ""
+
+
+def _words(text: str, language: str) -> list[str]:
+    if language == "ar":
+        return [arabic.stem(w) for w in WORD.findall(fold(text))]
+    if language == "fa":
+        return [persian.stem(w) for w in WORD.findall(fold(text))]
+    if language in snowball.FOLD_FIRST:
+        return [snowball.stem(w, language) for w in WORD.findall(fold(text))]
+    return [fold(snowball.stem(w, language)) for w in WORD.findall(text.casefold())]
+
+
+def stemmed(text: str | None, language: str | None) -> str:
+    """The stemmed stream of `text` read as `language` ("" when it has no analyser).
+
+    The same function analyses a query's words, so a phrase's stems line up with the page's.
+    """
+    code = language_code(language)
+    if not text or code not in LANGUAGES:
+        return ""
+    if code == "zh":
+        simple = chinese.to_simplified(text)
+        # Simplified text is already in the exact stream: nothing to add.
+        return normalise(simple) if simple != text else ""
+    out = " ".join(w for w in _words(text, code) if w)
+    return UNSPACED.sub(r" \1 ", out)
+
+
+def simplified(text: str) -> str:
+    """A query's Han characters as simplified, normalised ("" when it has none to convert)."""
+    if not HAN.search(text):
+        return ""
+    simple = chinese.to_simplified(text)
+    return normalise(simple) if simple != text else ""
+
+
+__all__ = ["LANGUAGES", "fold", "language_code", "normalise", "simplified", "stemmed"]
