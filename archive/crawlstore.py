@@ -92,6 +92,14 @@ class SqliteCrawlStore:
         """URLs in the site's frontier for this crawl, visited or not."""
         return frontier.frontier_size(self.db, crawl_id, site)
 
+    def frontier_urls(self, crawl_id: int, site: str) -> list[str]:
+        """Every URL in the site's frontier for this crawl, visited or not (the crawl counts
+        its sitemaps and feeds apart from its pages)."""
+        rows = self.db.conn.execute(
+            "SELECT url FROM frontier WHERE crawl_id = ? AND site = ?", (crawl_id, site)
+        )
+        return [row[0] for row in rows]
+
     def known(self, site: str) -> list[KnownURL]:
         """Every URL of the site checked before (the re-check candidates)."""
         return revisits.known(self.db, site)

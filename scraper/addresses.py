@@ -7,7 +7,11 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
+from collections.abc import Iterable
 from urllib.parse import urlsplit
+
+Origin = tuple[str, str, int]  # (scheme, host, port): what the seed exemption is keyed on
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def is_refused_address(ip: str) -> bool:
@@ -52,6 +56,55 @@ def bare_host(host: str) -> str:
     if host.count(":") == 1:
         return host.split(":")[0].lower()
     return host.lower()
+
+
+def origin_key(url: str) -> Origin | None:
+    """(scheme, host, port) of an http(s) URL, the port made explicit; None for anything else.
+
+    >>> origin_key("HTTP://127.0.0.1/x"), origin_key("https://[::1]:8443/")
+    (('http', '127.0.0.1', 80), ('https', '::1', 8443))
+    """
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS or not parts.hostname:
+        return None
+    return scheme, parts.hostname.lower(), port or _DEFAULT_PORTS[scheme]
+
+
+def seed_origins(entries: Iterable[str]) -> frozenset[Origin]:
+    """The origins a list of seeds names, each exactly, never a whole host: a URL names its
+    own origin, "host:port" that port (http or https: one port is one service), a bare host
+    its default ports. So a seed on 127.0.0.1:8000 does not open 127.0.0.1:5432 to links.
+
+    >>> sorted(seed_origins(["127.0.0.1:8000"]))
+    [('http', '127.0.0.1', 8000), ('https', '127.0.0.1', 8000)]
+    """
+    out: set[Origin] = set()
+    for entry in entries:
+        entry = entry.strip()
+        if "://" in entry:
+            key = origin_key(entry)
+            out |= {key} if key else set()
+            continue
+        if entry.count(":") > 1 and not entry.startswith("["):
+            entry = f"[{entry}]"  # a bare IPv6 address
+        try:
+            explicit = urlsplit("http://" + entry).port
+        except ValueError:
+            continue
+        key = origin_key("http://" + entry)
+        if key is None:
+            continue
+        _, host, _port = key
+        if explicit:
+            out |= {("http", host, explicit), ("https", host, explicit)}
+        else:
+            out |= {("http", host, 80), ("https", host, 443)}
+    return frozenset(out)
 
 
 async def system_resolver(host: str) -> list[str]:

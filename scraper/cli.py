@@ -118,6 +118,7 @@ def _seed_site(url: str) -> Site:
 @click.option("--max-depth", type=click.IntRange(min=0), default=30, show_default=True, help="Link hops from a start URL.")
 @click.option("--sites-at-once", type=click.IntRange(min=1), default=200, show_default=True, help="Sites crawled at the same time, each at its own polite rate.")
 @click.option("--full-every", "full_every", type=click.IntRange(min=0), default=7, show_default=True, metavar="DAYS", help="Re-check every known page at least every DAYS days, whatever the sitemaps say (0: all of them tonight).")
+@click.option("--max-duration", type=click.FloatRange(min=1), default=6 * 3600, show_default=True, metavar="SECONDS", help="No request starts after SECONDS: an unfinished site pauses, and the next run resumes it.")
 @click.option("--quiet", is_flag=True, help="Only the closing summary line.")
 def crawl(
     urls: tuple[str, ...],
@@ -129,6 +130,7 @@ def crawl(
     max_depth: int,
     sites_at_once: int,
     full_every: int,
+    max_duration: float,
     quiet: bool,
 ) -> None:
     """Crawl the given seed URLs, or the sites of a sites file, into the archive.
@@ -151,7 +153,8 @@ def crawl(
     result = _run_crawl(
         db_path, sites, delay=delay,
         options=CrawlOptions(max_pages=max_pages, max_depth=max_depth,
-                             sites_at_once=sites_at_once, full_every_days=full_every),
+                             sites_at_once=sites_at_once, full_every_days=full_every,
+                             max_duration=max_duration),
         reporter=Reporter(io.StringIO() if quiet else None),
     )
     click.echo(result.summary())

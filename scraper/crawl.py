@@ -5,6 +5,9 @@ one visit brings (its capture, the extracted page, the links it found, the URL m
 is recorded by one `CrawlStore.record_visit` call, in one transaction. So a crawl killed at any
 moment and started again picks up the same crawl where it stopped: nothing is lost, nothing is
 stored twice. This module knows nothing of SQL: it speaks `scraper.store_protocol.CrawlStore`.
+
+A crawl has a time budget (`max_duration`): a site whose next request would start after it
+yields, its frontier kept, and the crawl ends without closing, so the next run resumes it.
 """
 
 from __future__ import annotations
@@ -19,19 +22,20 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from .addresses import origin_key
 from .classify import classify
 from .crawl_result import CrawlResult
-from .discover import discovery_urls, is_discovery_url, read_listing
+from .discover import MAX_SITEMAP_BYTES, discovery_urls, is_discovery_url, read_listing
 from .extraction import Extraction, Extractor, extract_capture
 from .http import Fetcher, Politeness
 from .models import Capture, Page, Site, utc_now
 from .outcomes import FailureReason, Outcome
 from .progress import Reporter
-from .queueing import links_to_queue
+from .queueing import SiteBudget, links_to_queue
 from .recrawl import recheck_reason, rotation_nights
 from .store_protocol import CrawlStore, KnownURL, Listed, QueuedURL, Validators, Visit
 from .store_thread import StoreThread
-from .throttle import Gate, Passage
+from .throttle import Gate, Passage, PastDeadline
 from .urls import in_scope, normalize_url, site_aliases
 
 __all__ = ["CrawlOptions", "CrawlResult", "Extractor", "crawl", "extract_capture",
@@ -55,6 +59,12 @@ class CrawlOptions:
     # shorter lets more requests to remote hosts overlap, longer bounds the backlog tighter.
     backlog_grace: float = 0.05
     store_thread: bool = True  # the store's calls on a thread of their own (store_thread.py)
+    # Sitemaps and feeds per site, apart from max_pages: pages keep their room whatever a
+    # sitemap index names (one sitemap lists up to 50,000 URLs; a hundred cover any embassy).
+    max_listings: int = 100
+    # Seconds after which no request starts (None: no limit): a site that cannot finish
+    # tonight yields, its frontier kept, and the next run resumes it; the lock is released.
+    max_duration: float | None = 6 * 3600.0
 
 
 def site_for_url(url: str) -> Site:
@@ -84,10 +94,11 @@ class Crawl:
         self.options = options
         self.reporter = reporter or Reporter()
         self.failed_sites: dict[str, str] = {}
+        self.yielded: set[str] = set()  # sites past the deadline, to resume next run
         self.crawl_id = 0
-        # URLs in each site's frontier for this crawl: counted once, then kept up to date here
-        # (a count(*) per visited page grows with the site and made large crawls quadratic).
-        self._frontier_sizes: dict[str, int] = {}
+        # Each site's frontier for this crawl: counted once, then kept up to date here (a
+        # count(*) per visited page grows with the site and made large crawls quadratic).
+        self._budgets: dict[str, SiteBudget] = {}
         self._lists_dates: dict[str, bool] = {}  # per site: do its sitemaps or feeds give dates?
         self._nights: dict[str, dict[str, int]] = {}  # per site: each known URL's rotation night
         self.now = datetime.now(UTC)  # "tonight", for the re-check policy
@@ -96,6 +107,8 @@ class Crawl:
     async def run(self, sites: Sequence[Site]) -> CrawlResult:
         """Crawl every site, at most `sites_at_once` at a time; close the crawl."""
         self.crawl_id, resumed = await self.writer.call(self.store.open_crawl, sites)
+        if self.options.max_duration is not None:
+            self.fetcher.throttles.set_deadline(time.monotonic() + self.options.max_duration)
         limit = asyncio.Semaphore(self.options.sites_at_once)
 
         async def one(site: Site) -> None:
@@ -106,6 +119,10 @@ class Crawl:
             await asyncio.gather(*(one(s) for s in sites))
         finally:
             self.reporter.close()
+        if self.yielded:
+            # Left open, as a killed crawl is: the next run resumes it where it stopped.
+            return CrawlResult(self.crawl_id, resumed, {}, self.failed_sites,
+                               tuple(sorted(self.yielded)))
         status = "failed" if self.failed_sites and len(self.failed_sites) == len(sites) else "done"
         counts = await self.writer.call(self.store.finish_crawl, self.crawl_id, status)
         return CrawlResult(self.crawl_id, resumed, counts, self.failed_sites)
@@ -122,10 +139,12 @@ class Crawl:
             found: list[str] = []
             for start in site.start_urls:
                 found += discovery_urls(start) + await self.fetcher.robots_sitemaps(start)
+            listings: list[QueuedURL] = []
             for url in found:
                 norm = normalize_url(url)
                 if norm and in_scope(norm, site.hosts):
-                    seeds.append((norm, 0, "discovery"))
+                    listings.append((norm, 0, "discovery"))
+            seeds += listings[: self.options.max_listings]  # a robots.txt may name thousands
         await self.writer.call(self.store.queue, self.crawl_id, site.name, seeds)
 
     async def _seed_known(self, site: Site) -> int:
@@ -135,7 +154,9 @@ class Crawl:
         due = [k.url for k in known if self._due(site, k)]
         added = await self.writer.call(self.store.queue, self.crawl_id, site.name,
                                         [(u, 1, "archive") for u in due])
-        self._frontier_sizes[site.name] += added
+        budget = self._budgets[site.name]
+        budget.size += added
+        budget.listings |= {u for u in due if is_discovery_url(u)}
         return added
 
     def _due(self, site: Site, known: KnownURL) -> bool:
@@ -165,15 +186,19 @@ class Crawl:
         return keep
 
     async def _crawl_site(self, site: Site) -> None:
-        await self._seed(site)
+        try:
+            await self._seed(site)
+        except PastDeadline:
+            self.yielded.add(site.name)  # its robots.txt was due after the deadline
         self._lists_dates[site.name] = await self.writer.call(self.store.site_lists_dates,
                                                               site.name)
         known = await self.writer.call(self.store.known, site.name)
         self._nights[site.name] = rotation_nights((k.url for k in known),
                                                   self.options.full_every_days)
-        size = await self.writer.call(self.store.frontier_size, self.crawl_id, site.name)
-        self._frontier_sizes[site.name] = size
-        self.reporter.site_started(site.name, size)
+        urls = await self.writer.call(self.store.frontier_urls, self.crawl_id, site.name)
+        self._budgets[site.name] = SiteBudget.of(self.options.max_pages,
+                                                 self.options.max_listings, urls)
+        self.reporter.site_started(site.name, len(urls))
         starts = {normalize_url(u) for u in site.start_urls}
         in_flight: set[str] = set()
         tasks: set[asyncio.Task[None]] = set()
@@ -185,6 +210,9 @@ class Crawl:
             nonlocal answered
             try:
                 capture = await self._visit(site, url, depth, found_on)
+            except PastDeadline:
+                self.yielded.add(site.name)  # the URL stays queued for the next run
+                return
             except Exception as exc:  # noqa: BLE001 - a bug on one page must not end the night's crawl
                 capture = await self._record_crash(site, url, exc)
             if capture is not None and capture.status is not None:
@@ -196,7 +224,8 @@ class Crawl:
 
         while True:
             room = self.options.workers_per_site - len(tasks)
-            if room > 0 and site.name not in self.failed_sites:
+            stopped = site.name in self.failed_sites or site.name in self.yielded
+            if room > 0 and not stopped:
                 batch = await self.writer.call(self.store.next_urls, self.crawl_id, site.name,
                                                 room + len(in_flight))
                 for url, depth, found_on in batch:
@@ -206,7 +235,7 @@ class Crawl:
                     task = asyncio.create_task(visit(url, depth, found_on))
                     task.add_done_callback(partial(_forget, in_flight, url))
                     tasks.add(task)
-            if not tasks and (known_seeded or site.name in self.failed_sites):
+            if not tasks and (known_seeded or stopped or site.name in self.yielded):
                 break
             if not tasks:
                 known_seeded = True
@@ -219,7 +248,12 @@ class Crawl:
                 self.failed_sites[site.name] = start_errors[0]
         self._nights.pop(site.name, None)  # a site's nights live while it is crawled
         note = self.failed_sites.get(site.name)
-        self.reporter.site_finished(site.name, f"could not be crawled: {note}" if note else None)
+        if site.name in self.yielded and not note:
+            self.reporter.site_finished(site.name, "paused at --max-duration; the next run "
+                                        "resumes it")
+        else:
+            self.reporter.site_finished(site.name,
+                                        f"could not be crawled: {note}" if note else None)
 
     async def _record_crash(self, site: Site, url: str, exc: Exception) -> Capture:
         """Record a URL whose processing failed in the crawler itself, and go on."""
@@ -260,24 +294,34 @@ class Crawl:
         self, site: Site, url: str, depth: int, found_on: str | None, passage: Passage
     ) -> Capture:
         known = await self.writer.call(self.store.validators, url)
+        listing = is_discovery_url(url)
         capture = await self.fetcher.fetch(
             url,
             etag=known.etag if known else None,
             last_modified=known.last_modified if known else None,
             passage=passage,
+            scope=partial(in_scope, hosts=site.hosts),
+            # The sitemaps protocol allows 50 MB uncompressed; a page keeps the usual cap.
+            max_bytes=MAX_SITEMAP_BYTES if listing else None,
         )
         passage.fetched()
-        if capture.error == FailureReason.ROBOTS_UNAVAILABLE:
-            # A 5xx on robots.txt (or no answer at all): this host is not crawled now. The
-            # attempt is recorded, and no further URL of the site is taken up.
+        if capture.error == FailureReason.ROBOTS_UNAVAILABLE and origin_key(
+            capture.final_url or url
+        ) in {origin_key(u) for u in site.start_urls}:
+            # A 5xx on the site's own robots.txt (or no answer at all): the site is not
+            # crawled now, and no further URL of it is taken up. Another origin's robots.txt
+            # (a redirect's target) decides for that URL alone: it is recorded as failed.
             self.failed_sites.setdefault(site.name, FailureReason.ROBOTS_UNAVAILABLE)
         page_url = normalize_url(capture.final_url or url) or url
         if capture.final_url:
             # Stored as the crawl sees it, so `reextract` files the page at the same address.
             capture = replace(capture, final_url=page_url)
-        listing = is_discovery_url(url)
-        outcome = classify(capture, known, is_listing=listing,
-                           in_scope=in_scope(page_url, site.hosts))
+        scoped = in_scope(page_url, site.hosts)
+        if not scoped and capture.body is not None:
+            capture = replace(capture, body=None)  # not the site's: never stored nor served
+        outcome = classify(capture, known, is_listing=listing, in_scope=scoped)
+        if capture.error == FailureReason.OUT_OF_SCOPE:
+            outcome = Outcome.SKIPPED  # a redirect off the site: not this site's failure
         page: Page | None = None
         links: list[QueuedURL] = []
         listed: tuple[Listed, ...] = ()
@@ -290,29 +334,33 @@ class Crawl:
                 capture.body, page_url, capture.headers, capture.fetched_at, scope)
         elif listing and (body := await self._listing_body(capture, outcome, known)) is not None:
             found = read_listing(body, page_url)
-            listed = tuple(found.children + found.pages)
-            links = scope(found.urls)
+            # Children past the listings' budget could never be read: not even looked at.
+            children = found.children[: self._budgets[site.name].listings_room()]
+            listed = tuple(children + found.pages)
+            links = scope([e.url for e in listed])
             if any(e.lastmod for e in listed):
                 self._lists_dates[site.name] = True
         queued = await self._worth_visiting(site, links, listed)
-        room = max(0, self.options.max_pages - self._frontier_sizes[site.name])
-        landed = page_url if page_url != url and in_scope(page_url, site.hosts) else None
+        landed = page_url if page_url != url and scoped else None
         # robots.txt said no before anything was fetched: nothing to keep but the frontier row.
         unfetched = capture.error == FailureReason.DISALLOWED and capture.status is None
         fetched = None if unfetched else capture
-        taken = tuple(queued[:room])
         # Reserved before the write is awaited: the site's other visits, stored meanwhile,
         # see the room these take and cannot also fill it (--max-pages holds exactly).
-        self._frontier_sizes[site.name] += len(taken)
+        budget = self._budgets[site.name]
+        taken, fresh = budget.reserve(queued)
+        added: int | None = None
         try:
             recorded = await self.writer.call(self.store.record_visit, self.crawl_id, Visit(
                 site.name, url, outcome, fetched, page, taken, landed, depth, listed,
                 same_body=known is not None and capture.body is not None
                 and capture.sha256 == known.sha256,
             ))
+            added = recorded.added
         finally:
-            self._frontier_sizes[site.name] -= len(taken)
-        self._frontier_sizes[site.name] += recorded.added  # only once the visit is committed
+            budget.settle(taken, fresh, added)  # counted only once the visit is committed
+        if landed and is_discovery_url(landed):
+            budget.listings.add(landed)
         self.reporter.page(site.name, url, recorded.outcome, capture.error)
         return capture
 
@@ -322,10 +370,10 @@ def _forget(in_flight: set[str], url: str, _task: object) -> None:
 
 
 def seed_hosts(sites: Sequence[Site]) -> set[str]:
-    """The hosts the address guard lets through: every site's hosts and start URLs' hosts."""
-    return {h for s in sites for h in s.hosts} | {
-        urlsplit(u).hostname or "" for s in sites for u in s.start_urls
-    }
+    """What the address guard lets through, origin by origin (scraper/addresses.py's
+    seed_origins): every site's hosts (a port when given, else the default ones) and the
+    origins of its start URLs."""
+    return {h for s in sites for h in s.hosts} | {u for s in sites for u in s.start_urls}
 
 
 async def crawl(

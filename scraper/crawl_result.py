@@ -18,6 +18,9 @@ class CrawlResult:
     resumed: bool
     counts: dict[str, int]
     failed_sites: dict[str, str] = field(default_factory=dict)
+    # Sites paused at the crawl's time budget (--max-duration): the crawl stays open (no
+    # counts yet) and the next run resumes it.
+    yielded: tuple[str, ...] = ()
 
     @property
     def exit_status(self) -> int:
@@ -26,6 +29,11 @@ class CrawlResult:
     def summary(self) -> str:
         """One line: what the crawl fetched and found, and which sites it could not crawl."""
         c = Counter(self.counts)
+        if self.yielded:
+            return (f"crawl {self.crawl_id} paused at its time budget (--max-duration): "
+                    f"{', '.join(self.yielded)} not finished; the next run resumes it"
+                    + "".join(f"; could not crawl {n} ({w})"
+                              for n, w in sorted(self.failed_sites.items())))
         line = (
             f"crawl {self.crawl_id} {'resumed and ' if self.resumed else ''}finished: "
             f"{c['fetched']} fetched, {c['new']} new, {c['changed']} changed, "

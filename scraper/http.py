@@ -7,34 +7,40 @@ connection limit and backoff live in scraper/throttle.py.
 
 `status` is the status of the last response received (None when none came), `final_url` the last
 URL reached or tried, so a refused redirect target is on record.
+
+Cookies are dropped, never stored nor sent back: an archive of public pages needs no session,
+and a cookie replayed to every request of a site would only grow each request.
+A request whose turn (scraper/throttle.py) falls after the crawl's deadline raises
+`PastDeadline`: not a failure of the URL, which stays queued for the next run.
 """
 
 from __future__ import annotations
 
 import asyncio
 import ipaddress
+import logging
 import time
-import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass
+from http.cookiejar import DefaultCookiePolicy
 from types import TracebackType
 from typing import Self
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
 
-from scraper.addresses import bare_host, is_refused_address, system_resolver
+from scraper.addresses import is_refused_address, origin_key, seed_origins, system_resolver
 from scraper.models import Capture, utc_now
 from scraper.outcomes import FailureReason
-from scraper.robots import Robots, RobotsAnswer
+from scraper.robots import ROBOTS_MAX_BYTES, Robots, RobotsAnswer
 from scraper.throttle import HostThrottle, Passage, Throttles
-from scraper.wire import Inflater, retry_after_seconds
+from scraper.wire import BodyError, BodyLimit, read_body, retry_after_seconds
 
 __all__ = ["Fetcher", "Politeness", "is_refused_address"]
 
 _COUNTED: dict[str, str] = {FailureReason.REFUSED_ADDRESS: "refused", FailureReason.DISALLOWED: "disallowed"}
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-_BOMB_RATIO = 100  # text compresses ~10x; a body inflating 100x past the cap is hostile
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,9 @@ class Politeness:
     max_retries: int = 3  # on 429/503/5xx/timeouts/resets, with exponential backoff
     backoff_base: float = 1.0
     max_retry_after: float = 120.0  # a Retry-After longer than this: give up on that URL for now
+    # A robots.txt Crawl-delay (or Request-rate) asking more is cut to this, with a warning:
+    # Crawl-delay: 3600 would make a 5,000-page site take 208 days.
+    max_crawl_delay: float = 60.0
 
 
 Resolver = Callable[[str], Awaitable[list[str]]]
@@ -112,7 +121,9 @@ class Fetcher:
         sites_at_once: int = 200,
     ) -> None:
         self.politeness = politeness
-        self.seed_hosts = frozenset(bare_host(h) for h in seed_hosts)
+        # Exempt from the address guard per origin, never per host (scraper/addresses.py).
+        self.seed_origins = seed_origins(seed_hosts)
+        self.capped_delays: dict[str, float] = {}  # origin -> the Crawl-delay it asked for
         self.stats: dict[str, int] = dict.fromkeys(
             ("requests", "retries", "bytes", "refused", "disallowed", "failed"), 0
         )
@@ -134,6 +145,8 @@ class Fetcher:
                 "accept-encoding": "gzip, deflate",  # only what Inflater can bound
             },
         )
+        # Cookies dropped: a policy allowing no domain keeps none, so none is sent back.
+        self._client.cookies.jar.set_policy(DefaultCookiePolicy(allowed_domains=[]))
         self._resolver = resolver or system_resolver
         self.throttles = Throttles(p.delay, p.max_connections_per_host)
         self.robots = Robots(self._get_robots_txt, self._robots_delay)
@@ -156,10 +169,13 @@ class Fetcher:
 
     async def fetch(
         self, url: str, *, etag: str | None = None, last_modified: str | None = None,
-        passage: Passage | None = None,
+        passage: Passage | None = None, scope: Callable[[str], bool] | None = None,
+        max_bytes: int | None = None,
     ) -> Capture:
         """GET one URL politely; never raises for a network or server problem. `passage`:
-        the crawl's backpressure (scraper/throttle.py), and the last request's timing."""
+        the crawl's backpressure (scraper/throttle.py), and the last request's timing;
+        `scope`: a redirect to a URL it refuses is not followed ("out of scope");
+        `max_bytes`: this URL's body cap (a sitemap's is larger than a page's)."""
         fetched_at = utc_now()
         headers: dict[str, str] = {}
         if etag:
@@ -168,7 +184,8 @@ class Fetcher:
             headers["if-modified-since"] = last_modified
         try:
             answer, final_url = await self._get_following_redirects(
-                url, headers, obey_robots=True, passage=passage
+                url, headers, obey_robots=True, passage=passage, scope=scope,
+                limit=BodyLimit(max_bytes or self.politeness.max_body_bytes),
             )
         except _Failure as failure:
             self.stats["failed"] += 1
@@ -199,19 +216,23 @@ class Fetcher:
 
     async def _get_following_redirects(
         self, url: str, headers: dict[str, str], *, obey_robots: bool,
-        passage: Passage | None = None,
+        passage: Passage | None = None, scope: Callable[[str], bool] | None = None,
+        limit: BodyLimit | None = None,
     ) -> tuple[_Answer, str]:
         seen = {url}
         current = url
         last: _Answer | None = None
         for hop in range(self.politeness.max_redirects + 1):
+            if hop and scope is not None and not scope(current):
+                # The chain stops where it leaves the site: nothing off-site is requested.
+                raise _Failure(FailureReason.OUT_OF_SCOPE, last, where=current)
             reason = await self._refusal(current, obey_robots)
             if reason is not None:
                 raise _Failure(reason, last, where=current)
             try:
                 # The validators were stored from the end of the chain last time: every hop
                 # carries them, so an unchanged redirect target still answers 304.
-                answer = await self._with_retries(current, headers, passage)
+                answer = await self._with_retries(current, headers, passage, limit)
             except _Failure as failure:
                 raise _Failure(failure.reason, failure.answer or last, where=current) from None
             location = answer.headers.get("location")
@@ -250,7 +271,7 @@ class Fetcher:
         if parsed.scheme not in ("http", "https") or not parsed.host:
             return FailureReason.INVALID_URL
         host = parsed.host.lower()
-        if host in self.seed_hosts:
+        if origin_key(url) in self.seed_origins:
             return None
         if host not in self._address_cache:
             self._address_cache[host] = await self._check_addresses(
@@ -277,13 +298,20 @@ class Fetcher:
 
     async def _get_robots_txt(self, robots_url: str) -> RobotsAnswer:
         try:
-            answer, _ = await self._get_following_redirects(robots_url, {}, obey_robots=False)
+            answer, _ = await self._get_following_redirects(
+                robots_url, {}, obey_robots=False, limit=BodyLimit(ROBOTS_MAX_BYTES, truncate=True)
+            )
         except _Failure as failure:
             return RobotsAnswer(failure=failure.reason)
         return RobotsAnswer(answer.status, answer.body)
 
     def _robots_delay(self, origin: str, seconds: float) -> None:
-        self._throttle(origin).slow_down(seconds)
+        cap = self.politeness.max_crawl_delay
+        if seconds > cap:
+            self.capped_delays[origin] = seconds
+            log.warning("%s/robots.txt asks for a Crawl-delay of %g s; %g s used "
+                        "(Politeness.max_crawl_delay)", origin, seconds, cap)
+        self._throttle(origin).slow_down(min(seconds, cap))
 
     # -- requests ------------------------------------------------------------------------------
 
@@ -291,13 +319,14 @@ class Fetcher:
         return self.throttles.of(urlsplit(url).hostname or "")
 
     async def _with_retries(
-        self, url: str, headers: dict[str, str], passage: Passage | None = None
+        self, url: str, headers: dict[str, str], passage: Passage | None = None,
+        limit: BodyLimit | None = None,
     ) -> _Answer:
         p = self.politeness
         throttle = self._throttle(url)
         for attempt in range(p.max_retries + 1):
             try:
-                answer = await self._attempt(throttle, url, headers, passage)
+                answer = await self._attempt(throttle, url, headers, passage, limit)
             except _Failure as failure:
                 if not failure.retry or attempt == p.max_retries:
                     raise
@@ -326,7 +355,7 @@ class Fetcher:
         return p.backoff_base * 2.0**attempt
 
     async def _attempt(self, throttle: HostThrottle, url: str, headers: dict[str, str],
-                       passage: Passage | None = None) -> _Answer:
+                       passage: Passage | None = None, limit: BodyLimit | None = None) -> _Answer:
         async with throttle.turn(passage.admit if passage else None) as turn:
             if passage is not None:
                 passage.turn, passage.url = turn, url
@@ -338,7 +367,8 @@ class Fetcher:
                     response = await self._client.send(request, stream=True)
                     try:
                         answer = _Answer(url, response.status_code, _headers(response), None, 0)
-                        answer.body = await self._read_body(response, answer)
+                        answer.body = await self._read_body(
+                            response, answer, limit or BodyLimit(self.politeness.max_body_bytes))
                     finally:
                         await response.aclose()
             except (TimeoutError, httpx.TimeoutException):
@@ -355,34 +385,14 @@ class Fetcher:
             answer.elapsed_ms = int((time.monotonic() - started) * 1000)
             return answer
 
-    async def _read_body(self, response: httpx.Response, answer: _Answer) -> bytes:
-        cap = self.politeness.max_body_bytes
-        declared = response.headers.get("content-length", "")
-        encoding = response.headers.get("content-encoding", "").strip().lower()
-        inflater = Inflater() if encoding in ("gzip", "x-gzip", "deflate") else None
-        if declared.isdigit() and int(declared) > cap:
-            raise _Failure(FailureReason.TOO_LARGE, answer)  # refused before reading a byte of it
-        raw = 0
-        out = bytearray()
+    async def _read_body(self, response: httpx.Response, answer: _Answer,
+                         limit: BodyLimit) -> bytes:
+        def counted(n: int) -> None:
+            self.stats["bytes"] += n
         try:
-            async for chunk in _raw_chunks(response):
-                raw += len(chunk)
-                self.stats["bytes"] += len(chunk)
-                # Inflate before the raw check: a bomb overflows here first and is named as such.
-                out += inflater.feed(chunk, cap) if inflater else chunk
-                if raw > cap:
-                    raise _Failure(FailureReason.TOO_LARGE, answer)
-        except OverflowError:
-            bomb = inflater is not None and inflater.produced > _BOMB_RATIO * inflater.consumed
-            reason = FailureReason.BOMB if bomb else FailureReason.TOO_LARGE
-            raise _Failure(reason, answer) from None
-        except zlib.error:
-            raise _Failure(FailureReason.UNDECODABLE, answer) from None
-        except httpx.RemoteProtocolError:
-            raise _Failure(FailureReason.TRUNCATED, answer, retry=True) from None
-        except httpx.ReadError:
-            raise _Failure(FailureReason.CONNECTION_RESET, answer, retry=True) from None
-        return bytes(out)
+            return await read_body(_raw_chunks(response), response.headers, limit, counted)
+        except BodyError as exc:
+            raise _Failure(exc.reason, answer, retry=exc.retry) from None
 
 
 def _origin(url: str) -> str | None:

@@ -64,6 +64,7 @@ class FailureReason(StrEnum):
     REDIRECT_LOOP = "redirect loop"
     TOO_MANY_REDIRECTS = "too many redirects"
     INVALID_REDIRECT = "invalid redirect"
+    OUT_OF_SCOPE = "out of scope"  # a redirect leaving the site's scope: not followed
     RETRY_AFTER_TOO_LONG = "retry-after too long"  # a 429/503 asking more than max_retry_after
     SERVER_ERROR = "server error"  # a 5xx still there after max_retries retries
     RATE_LIMITED = "rate limited"  # a 429 still there after max_retries retries

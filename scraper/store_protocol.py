@@ -105,6 +105,10 @@ class CrawlStore(Protocol):
         """URLs in the site's frontier for this crawl, visited or not."""
         ...
 
+    def frontier_urls(self, crawl_id: int, site: str) -> list[str]:
+        """Every URL in the site's frontier for this crawl, visited or not."""
+        ...
+
     def known(self, site: str) -> list[KnownURL]:
         """Every URL of the site the archive has an answer for (the re-check candidates)."""
         ...

@@ -15,6 +15,11 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 
+class PastDeadline(Exception):
+    """A request would start after the crawl's deadline (`CrawlOptions.max_duration`): it is
+    not made, and the crawl yields, its frontier kept for the next run."""
+
+
 @dataclass(frozen=True)
 class Turn:
     """When a request was due (politeness let it go) and when it started (monotonic), and how
@@ -34,8 +39,11 @@ class HostThrottle:
     request already asleep when a 429 arrives does not go out at its old time.
     """
 
-    def __init__(self, delay: float, connections: int) -> None:
+    def __init__(self, delay: float, connections: int, deadline: float | None = None) -> None:
         self.delay = delay
+        # Monotonic time after which no request starts (None: no deadline). Decided on the
+        # request's due time, so a host whose next turn falls past it yields at once.
+        self.deadline = deadline
         self._slots = asyncio.Semaphore(connections)
         self._lock = asyncio.Lock()  # held while sleeping: starts are spaced first come first served
         self._next_start = 0.0  # monotonic time the next request may start (delay spacing)
@@ -65,6 +73,9 @@ class HostThrottle:
                 held = 0.0
                 while True:
                     until = max(self._next_start, self._backoff_until)
+                    if self.deadline is not None and max(until, time.monotonic()) > self.deadline:
+                        raise PastDeadline(f"next request due after the deadline by "
+                                           f"{max(until, time.monotonic()) - self.deadline:.0f} s")
                     if until - time.monotonic() > 0:
                         due = max(due, until)
                         await asyncio.sleep(until - time.monotonic())
@@ -87,12 +98,20 @@ class Throttles:
         self._delay = delay
         self._connections = connections
         self._hosts: dict[str, HostThrottle] = {}
+        self.deadline: float | None = None
+
+    def set_deadline(self, deadline: float | None) -> None:
+        """No request to any host starts after `deadline` (monotonic time; None: none)."""
+        self.deadline = deadline
+        for throttle in self._hosts.values():
+            throttle.deadline = deadline
 
     def of(self, host: str) -> HostThrottle:
         """The throttle of `host` (a bare host name)."""
         throttle = self._hosts.get(host)
         if throttle is None:
-            throttle = self._hosts[host] = HostThrottle(self._delay, self._connections)
+            throttle = self._hosts[host] = HostThrottle(self._delay, self._connections,
+                                                        self.deadline)
         return throttle
 
 

@@ -6,9 +6,72 @@ from __future__ import annotations
 
 import email.utils
 import zlib
+from collections.abc import AsyncIterator, Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import httpx
+
+from scraper.outcomes import FailureReason
+
 INFLATE_STEP = 64 * 1024  # inflate in small steps so a bomb never lands in memory at once
+_BOMB_RATIO = 100  # text compresses ~10x; a body inflating 100x past the cap is hostile
+
+
+@dataclass(frozen=True)
+class BodyLimit:
+    """How much of a body to read: past `max_bytes` the fetch fails ("too large"), or with
+    `truncate` the first `max_bytes` are kept (robots.txt: RFC 9309 reads the first 500 KiB)."""
+
+    max_bytes: int
+    truncate: bool = False
+
+
+class BodyError(Exception):
+    """A body that could not be read whole: why (a FailureReason), and whether to retry."""
+
+    def __init__(self, reason: FailureReason, retry: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retry = retry
+
+
+async def read_body(
+    chunks: AsyncIterator[bytes], headers: Mapping[str, str], limit: BodyLimit,
+    counted: Callable[[int], None],
+) -> bytes:
+    """A body read under `limit`, inflated if its Content-Encoding says so; `counted(n)` is
+    told of every n raw bytes received. Raises BodyError."""
+    cap = limit.max_bytes
+    declared = headers.get("content-length", "")
+    encoding = headers.get("content-encoding", "").strip().lower()
+    inflater = Inflater() if encoding in ("gzip", "x-gzip", "deflate") else None
+    if declared.isdigit() and int(declared) > cap and not limit.truncate:
+        raise BodyError(FailureReason.TOO_LARGE)  # refused before reading a byte of it
+    raw = 0
+    out = bytearray()
+    try:
+        async for chunk in chunks:
+            raw += len(chunk)
+            counted(len(chunk))
+            # Inflate before the raw check: a bomb overflows here first and is named as such.
+            out += inflater.feed(chunk, cap) if inflater else chunk
+            if limit.truncate and (len(out) >= cap or raw > cap):
+                return bytes(out[:cap])  # the first `cap` bytes are all that counts
+            if raw > cap:
+                raise BodyError(FailureReason.TOO_LARGE)
+    except OverflowError:
+        if limit.truncate and inflater is not None:
+            return (bytes(out) + inflater.partial)[:cap]
+        bomb = inflater is not None and inflater.produced > _BOMB_RATIO * inflater.consumed
+        raise BodyError(FailureReason.BOMB if bomb else FailureReason.TOO_LARGE) from None
+    except zlib.error:
+        raise BodyError(FailureReason.UNDECODABLE) from None
+    except httpx.RemoteProtocolError:
+        raise BodyError(FailureReason.TRUNCATED, retry=True) from None
+    except httpx.ReadError:
+        raise BodyError(FailureReason.CONNECTION_RESET, retry=True) from None
+    return bytes(out)
 
 
 def retry_after_seconds(value: str | None) -> float | None:
@@ -35,6 +98,7 @@ class Inflater:
         self._started = False
         self.produced = 0
         self.consumed = 0  # compressed bytes actually inflated so far
+        self.partial = b""  # what the call that overflowed had inflated (a prefix to keep)
 
     def feed(self, data: bytes, limit: int) -> bytes:
         out = bytearray()
@@ -53,6 +117,7 @@ class Inflater:
             out += piece
             self.produced += len(piece)
             if self.produced > limit:
+                self.partial = bytes(out)
                 raise OverflowError
             if self._d.eof:
                 rest = self._d.unused_data

@@ -61,7 +61,8 @@ def test_a_crawl_of_a_hostile_server_records_each_failure_and_stays_polite(tmp_p
     assert errors["/chain"][1] == "too many redirects"
     assert errors["/big"][1] == "too large"
     assert errors["/bomb"][1] in ("decompression bomb", "too large")
-    assert errors["/to-other-loopback"][1] == "refused address"
+    # Another loopback port is neither in the seed's scope nor its origin: not followed.
+    assert errors["/to-other-loopback"][1] == "out of scope"
     assert errors["/to-private"][1] == "disallowed by robots.txt"
 
     # The failures are recorded, the good pages are archived.
@@ -120,8 +121,12 @@ def test_a_redirect_to_another_site_is_skipped_not_archived_under_our_url(tmp_pa
         )
     assert result.exit_status == 0
     [capture] = db.query("select * from captures where url = ?", [start])
-    assert (capture["status"], capture["outcome"]) == (200, "skipped")
+    # The chain stops where it leaves the site: the other site's page is not even requested.
+    assert (capture["status"], capture["outcome"], capture["error"]) == (
+        302, "skipped", "out of scope")
     assert capture["final_url"] == other.url + "/"
+    assert capture["sha256"] is None
+    assert "/" not in other.paths()
     assert not db.execute("select count(*) from pages where url in (?, ?)",
                           [start, other.url + "/"]).fetchone()[0]
     ours = srv.url.removeprefix("http://")

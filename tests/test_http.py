@@ -33,14 +33,15 @@ def run(coro: Awaitable[T]) -> T:
 
 
 async def fetch_all(urls: list[str], politeness: Politeness = FAST,
-                    seeds: tuple[str, ...] = ("127.0.0.1",)) -> list[Capture]:
-    async with Fetcher(politeness, seed_hosts=seeds) as fetcher:
+                    seeds: tuple[str, ...] | None = None) -> list[Capture]:
+    # The seed is the first URL's origin, as a crawl's start URL is (never a whole host).
+    async with Fetcher(politeness, seed_hosts=seeds or urls[:1]) as fetcher:
         return list(await asyncio.gather(*(fetcher.fetch(u) for u in urls)))
 
 
 def fetch_one(url: str, politeness: Politeness = FAST, **kwargs: str) -> Capture:
     async def go() -> Capture:
-        async with Fetcher(politeness, seed_hosts=["127.0.0.1"]) as fetcher:
+        async with Fetcher(politeness, seed_hosts=[url]) as fetcher:
             return await fetcher.fetch(url, **kwargs)
     return run(go())
 
@@ -166,7 +167,7 @@ def test_a_redirect_chain_stops_after_five_hops(srv: FaultServer) -> None:
 
 def test_the_50_mb_body_is_cut_at_the_cap_without_being_read(srv: FaultServer) -> None:
     async def go() -> tuple[Capture, dict[str, int]]:
-        async with Fetcher(FAST, seed_hosts=["127.0.0.1"]) as fetcher:
+        async with Fetcher(FAST, seed_hosts=[srv.url]) as fetcher:
             return await fetcher.fetch(srv.url + "/big"), fetcher.stats
     capture, stats = run(go())
     assert capture.error == "too large"
@@ -227,7 +228,7 @@ def test_robots_txt_is_fetched_once_per_host_even_under_concurrency(srv: FaultSe
 
 def test_a_robots_disallowed_path_is_never_requested(srv: FaultServer) -> None:
     async def go() -> list[Capture]:
-        async with Fetcher(FAST, seed_hosts=["127.0.0.1"]) as fetcher:
+        async with Fetcher(FAST, seed_hosts=[srv.url]) as fetcher:
             return [await fetcher.fetch(srv.url + p) for p in ("/private/secret", "/to-private",
                                                                  "/ok")]
     secret, redirect, ok = run(go())
@@ -240,7 +241,7 @@ def test_a_robots_disallowed_path_is_never_requested(srv: FaultServer) -> None:
 
 def test_a_5xx_robots_txt_means_the_host_is_not_crawled_now() -> None:
     async def go(url: str) -> Capture:
-        async with Fetcher(FAST, seed_hosts=["127.0.0.1"]) as fetcher:
+        async with Fetcher(FAST, seed_hosts=[url]) as fetcher:
             return await fetcher.fetch(url)
     with serve_faults(robots_status=503) as srv:
         capture = run(go(srv.url + "/ok"))
@@ -256,7 +257,7 @@ def test_a_4xx_robots_txt_means_everything_is_allowed() -> None:
 
 def test_robots_sitemaps_are_listed(srv: FaultServer) -> None:
     async def go() -> list[str]:
-        async with Fetcher(FAST, seed_hosts=["127.0.0.1"]) as fetcher:
+        async with Fetcher(FAST, seed_hosts=[srv.url]) as fetcher:
             return await fetcher.robots_sitemaps(srv.url + "/")
     assert run(go()) == [srv.url + "/sitemap.xml"]
 
@@ -322,7 +323,7 @@ def test_links_and_redirects_to_other_loopback_addresses_are_refused() -> None:
 def test_a_loopback_host_that_is_a_seed_is_fetched() -> None:
     # The control for the test above: the canary does answer when it is a seed.
     with serve_faults("127.0.0.2") as v4:
-        captures = run(fetch_all([v4.url + "/ok"], seeds=("127.0.0.2",)))
+        captures = run(fetch_all([v4.url + "/ok"], seeds=(v4.url,)))
         assert captures[0].status == 200
         assert "/ok" in v4.paths()
 
@@ -331,7 +332,7 @@ def test_ipv6_loopback_that_is_a_seed_is_fetched() -> None:
     if not ipv6_loopback_available():
         pytest.skip("::1 is not bindable here")
     with serve_faults("::1") as v6:
-        captures = run(fetch_all([v6.url + "/ok"], seeds=("::1",)))
+        captures = run(fetch_all([v6.url + "/ok"], seeds=(v6.url,)))
         assert captures[0].status == 200
 
 

@@ -21,7 +21,7 @@ POLITE = Politeness(delay=DELAY, max_connections_per_host=2, connect_timeout=1.0
 
 
 async def _fetch_queued(base: str, paths: list[str]) -> list[tuple[str, int | None]]:
-    async with Fetcher(POLITE, seed_hosts=["127.0.0.1"]) as fetcher:
+    async with Fetcher(POLITE, seed_hosts=[base]) as fetcher:
         captures = await asyncio.gather(*(fetcher.fetch(base + p) for p in paths))
     return [(c.url.removeprefix(base), c.status) for c in captures]
 
