@@ -24,6 +24,7 @@ from sqlite_utils import Database
 
 from archive.errors import ArchiveError, ArchiveMissing, ForeignDatabase, NotAnArchive
 from archive.lock import crawl_lock
+from archive.plugins.reader_data import full_timestamp, page_captures, version_at
 from archive.schema import ensure_schema
 from archive.store import capture_body
 
@@ -103,11 +104,15 @@ class Archive:
         )
 
     def captures(self, url: str) -> list[dict[str, Any]]:
-        """Every fetch of the URL that brought a body or failed, oldest first."""
-        return self.query(
-            "SELECT * FROM captures WHERE url = ? OR final_url = ? ORDER BY fetched_at, id",
-            (url, url),
-        )
+        """Every capture of the page at `url`, oldest first: fetches of its address and of
+        the addresses that redirected to it (the reader and the feeds ask the same)."""
+        return [_decoded(row) for row in page_captures(self.db.conn, url)]
+
+    def version_at(self, url: str, at: str) -> dict[str, Any] | None:
+        """The page's version in force at `at` (YYYYMMDDhhmmss, or a shorter prefix)."""
+        full = full_timestamp(at)
+        row = version_at(self.db.conn, url, full)[0] if full else None
+        return _decoded(row) if row else None
 
     def body(self, sha256: str) -> bytes | None:
         """A capture's raw bytes as they were fetched (decompressed), or None."""

@@ -12,6 +12,7 @@ Routes (all read-only, on the served archive):
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import html
 import json
 from collections.abc import Callable
@@ -94,21 +95,50 @@ def _calendar(captures: list[dict[str, Any]]) -> Calendar:
             for year, months in sorted(years.items(), reverse=True)]
 
 
-def _page_context(conn: Any, url: str, number: int | None) -> dict[str, Any] | None:
+def _chosen_version(conn: Any, url: str, at: str | None, number: int | None
+                    ) -> tuple[dict[str, Any] | None, str | None]:
+    """The version an address names, and a sentence when it names none exactly.
+
+    `at` (a time, 4 to 14 digits) wins over `version` (a number, a convenience). Raises
+    LookupError with the sentence for a 404: a version number the page never had.
+    """
+    if at is not None:
+        full = data.full_timestamp(at)
+        if full is None:
+            raise ValueError(f"{at!r} is not a time: write it YYYYMMDDhhmmss (or a prefix, 2011)")
+        row, exact = data.version_at(conn, url, full)
+        note = None if exact or row is None else (
+            f"No capture of this page at {links.readable_at(full)}: this is the content "
+            f"in force then, captured {row['captured_at']}.")
+        return row, note
+    if number is not None:
+        row = data.version(conn, url, number)
+        if row is None:
+            raise LookupError(f"This page has no version {number}.")
+        return row, None
+    return None, None
+
+
+def _page_context(conn: Any, url: str, at: str | None, number: int | None
+                  ) -> dict[str, Any] | None:
     page = data.find_page(conn, url)
     if page is None:
         return None
     url = page["url"]
     versions = data.versions(conn, url)
-    chosen = data.version(conn, url, number) if number else None
+    chosen, note = _chosen_version(conn, url, at, number)
+    if chosen and versions and chosen["version"] == versions[-1]["version"] and at is None:
+        chosen = None  # the latest version, asked by number: the page as it reads today
     if chosen:
         content = {**chosen, "sections": [
             {"position": i, **s} for i, s in enumerate(json.loads(chosen["sections"] or "[]"), 1)]}
     else:
         content = {**page, "sections": data.sections(conn, url)}
-    captures = data.captures(conn, url)
+    current_at = chosen["at"] if chosen else (versions[-1]["at"] if versions else None)
+    captures = data.page_captures(conn, url)
     return {
         "page": page, "content": content, "version": chosen, "versions": versions,
+        "at": current_at, "note": note,
         "breadcrumb": _breadcrumb(content.get("breadcrumb")),
         "translations": data.translations(conn, url),
         "captures": captures, "calendar": _calendar(captures),
@@ -118,38 +148,113 @@ def _page_context(conn: Any, url: str, number: int | None) -> dict[str, Any] | N
 
 async def page_view(request: Any, datasette: Any) -> Response:
     url = request.args.get("url") or ""
-    context = await read(datasette, _page_context, url, _int(request.args.get("version")))
+    as_json = request.url_vars.get("format") == "json"
+    try:
+        context = await read(datasette, _page_context, url, request.args.get("at"),
+                             _int(request.args.get("version")))
+    except ValueError as exc:
+        return await _error(datasette, request, str(exc), 400, as_json)
+    except LookupError as exc:
+        return await _error(datasette, request, str(exc), 404, as_json)
     if context is None:
-        return await _not_found(datasette, request, f"No archived page has the address {url!r}.")
+        return await _error(datasette, request,
+                            f"No archived page has the address {url!r}.", 404, as_json)
+    cite = datasette.absolute_url(request, links.page_href(context["page"]["url"],
+                                                           at=context["at"]))
+    if as_json:
+        return Response.json(_page_json(context, cite), default=str)
     q = request.args.get("q") or ""
     # The search that led here, its hits marked in the page (escaped text with <mark>).
     context["marked"] = (lambda text: highlight.mark(text, q)) if q else html.escape
-    return await _render(datasette, request, "archive_page.html", {**context, "q": q})
+    return await _render(datasette, request, "archive_page.html",
+                         {**context, "q": q, "cite": cite})
 
 
-def _diff_context(conn: Any, url: str, old: int | None, new: int | None) -> dict[str, Any] | None:
+def _page_json(context: dict[str, Any], cite: str) -> dict[str, Any]:
+    """The page view as data: what it shows, with the address to cite."""
+    content = context["content"]
+    keep = ("url", "title", "language", "published", "modified", "text", "at", "version",
+            "captured_at")
+    return {
+        "url": context["page"]["url"], "site": context["page"]["site"], "at": context["at"],
+        "cite": cite, "note": context["note"],
+        "content": {k: content.get(k) for k in keep if k in content},
+        "breadcrumb": context["breadcrumb"],
+        "sections": [{k: s.get(k) for k in ("heading", "level", "text")}
+                     for s in content["sections"]],
+        "translations": context["translations"],
+        "versions": context["versions"],
+        "captures": [{k: c.get(k) for k in ("id", "url", "fetched_at", "status", "error",
+                                            "outcome", "content_type", "source")}
+                     for c in context["captures"]],
+    }
+
+
+async def _error(datasette: Any, request: Any, message: str, status: int,
+                 as_json: bool) -> Response:
+    if as_json:
+        return Response.json({"ok": False, "error": message, "status": status}, status=status)
+    if status == 404:
+        return await _not_found(datasette, request, message)
+    return await _render(datasette, request, "archive_missing.html",
+                         {"message": message, "live": None}, status)
+
+
+def _diff_side(conn: Any, url: str, value: str | None) -> dict[str, Any] | None:
+    """The version a diff's `from` or `to` names: a time address, or a version number."""
+    if not value:
+        return None
+    full = data.full_timestamp(value) if len(value) >= 8 else None
+    if full is not None:
+        return data.version_at(conn, url, full)[0]
+    number = links.sqlite_int(value)
+    if number is None:
+        raise ValueError(f"{value!r} names no version: give its time (YYYYMMDDhhmmss)")
+    found = data.version(conn, url, number)
+    if found is None:
+        raise LookupError(f"This page has no version {number}.")
+    return found
+
+
+def _diff_context(conn: Any, url: str, old: str | None, new: str | None
+                  ) -> dict[str, Any] | None:
     page = data.find_page(conn, url)
     if page is None:
         return None
     versions = data.versions(conn, page["url"])
-    numbers = [v["version"] for v in versions]
-    if not numbers:
+    if not versions:
         return None
-    to: int = new if new in numbers and new is not None else numbers[-1]
-    since: int = old if old in numbers and old is not None else max(
-        [n for n in numbers if n < to], default=to)
-    a, b = data.version(conn, page["url"], since), data.version(conn, page["url"], to)
-    assert a is not None and b is not None  # both numbers come from the page's versions
+    b = _diff_side(conn, page["url"], new) or data.version(conn, page["url"],
+                                                           versions[-1]["version"])
+    assert b is not None  # the page's last version exists
+    a = _diff_side(conn, page["url"], old) or data.version(
+        conn, page["url"], max(b["version"] - 1, 1))
+    assert a is not None
     return {"page": page, "versions": versions, "old": a, "new": b,
             "diff": diff.diff_versions(a, b), "dir": links.direction(b.get("language"))}
 
 
 async def diff_view(request: Any, datasette: Any) -> Response:
     url = request.args.get("url") or ""
-    context = await read(datasette, _diff_context, url, _int(request.args.get("from")),
-                         _int(request.args.get("to")))
+    as_json = request.url_vars.get("format") == "json"
+    try:
+        context = await read(datasette, _diff_context, url, request.args.get("from"),
+                             request.args.get("to"))
+    except ValueError as exc:
+        return await _error(datasette, request, str(exc), 400, as_json)
+    except LookupError as exc:
+        return await _error(datasette, request, str(exc), 404, as_json)
     if context is None:
-        return await _not_found(datasette, request, f"No archived page has the address {url!r}.")
+        return await _error(datasette, request,
+                            f"No archived page has the address {url!r}.", 404, as_json)
+    if as_json:
+        d = context["diff"]
+        return Response.json({
+            "url": context["page"]["url"],
+            "from": {k: context["old"][k] for k in ("at", "version", "captured_at")},
+            "to": {k: context["new"][k] for k in ("at", "version", "captured_at")},
+            "changed": d.changed, **dataclasses.asdict(d),
+        }, default=str)
     only = _only_changes(request.args.getlist("only"), context["old"], context["new"])
     context.update(only_changes=only, diff_module=diff,
                    shape=(lambda ops: diff.changes_only(ops)) if only else (lambda ops: ops))
@@ -231,8 +336,8 @@ def _safe_codec(name: str) -> str:
 @hookimpl
 def register_routes() -> list[tuple[str, Any]]:
     return [
-        (r"^/-/page$", page_view),
-        (r"^/-/diff$", diff_view),
+        (r"^/-/page(\.(?P<format>json))?$", page_view),
+        (r"^/-/diff(\.(?P<format>json))?$", diff_view),
         (r"^/-/capture/(?P<id>\d+)$", capture_view),
         (r"^/-/capture/(?P<id>\d+)/(?P<part>frame|source|raw)$", capture_view),
     ]

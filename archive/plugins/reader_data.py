@@ -61,7 +61,7 @@ def translations(conn: sqlite3.Connection, url: str) -> list[Row]:
 
 def versions(conn: sqlite3.Connection, url: str) -> list[Row]:
     """Every version of the page, oldest first, without the bulky text."""
-    return _rows(conn, "SELECT version, captured_at, title, published, modified, capture_id "
+    return _rows(conn, "SELECT version, at, captured_at, title, published, modified, capture_id "
                        "FROM page_versions WHERE url = ? ORDER BY version", (url,))
 
 
@@ -69,10 +69,49 @@ def version(conn: sqlite3.Connection, url: str, number: int) -> Row | None:
     return _one(conn, "SELECT * FROM page_versions WHERE url = ? AND version = ?", (url, number))
 
 
+def full_timestamp(at: str) -> str | None:
+    """A Wayback-style timestamp of 4 to 14 digits made whole (the start of the period it
+    names), or None when it is not one.
+
+    >>> full_timestamp("201107"), full_timestamp("20110704100000"), full_timestamp("7/4")
+    ('20110701000000', '20110704100000', None)
+    """
+    if not (at.isascii() and at.isdigit() and 4 <= len(at) <= 14):
+        return None
+    return at + "0101000000"[len(at) - 4:]
+
+
+def version_at(conn: sqlite3.Connection, url: str, at: str) -> tuple[Row | None, bool]:
+    """The version in force at time `at` (14 digits) and whether it was captured exactly then.
+
+    In force: the latest version captured at or before `at` (of two captured in the same
+    second, the later); before the first version, the first. An address taken from a version
+    keeps showing it whatever older captures arrive later: they only ever add versions before
+    it or move a version's start earlier.
+    """
+    row = _one(conn, "SELECT * FROM page_versions WHERE url = ? AND at <= ? "
+                     "ORDER BY at DESC, version DESC LIMIT 1", (url, at))
+    if row is None:
+        row = _one(conn, "SELECT * FROM page_versions WHERE url = ? ORDER BY version LIMIT 1",
+                   (url,))
+    return row, row is not None and row["at"] == at
+
+
+def page_captures(conn: sqlite3.Connection, url: str) -> list[Row]:
+    """Every capture that belongs to the page at `url`, oldest first: the fetches of its
+    address and those of the addresses that redirected to it (their `final_url`).
+
+    The one answer to "which captures are this page's": the API, the page view, the feeds and
+    the Memento and CDX routes all ask it here.
+    """
+    # SQLite answers the OR from the two indexes (captures_url, captures_final_url).
+    return _rows(conn, "SELECT * FROM captures WHERE url = :url OR final_url = :url "
+                       "ORDER BY fetched_at, id", {"url": url})
+
+
 def captures(conn: sqlite3.Connection, url: str) -> list[Row]:
-    """Every fetch of the URL, oldest first."""
-    return _rows(conn, "SELECT id, fetched_at, status, error, content_type, outcome, sha256 "
-                       "FROM captures WHERE url = ? ORDER BY fetched_at, id", (url,))
+    """Every capture of the page at `url` (see `page_captures`)."""
+    return page_captures(conn, url)
 
 
 def capture(conn: sqlite3.Connection, capture_id: int) -> Row | None:
@@ -105,21 +144,22 @@ def changes(conn: sqlite3.Connection, site: str | None = None, url: str | None =
     sql = f"""
     WITH {first_crawls_cte()}
     SELECT * FROM (
-      SELECT 'changed' AS change, v.url, v.version, v.captured_at AS at, v.title,
-             prev.title AS title_before, p.site, p.language
+      SELECT 'changed' AS change, v.url, v.version, v.captured_at AS time, v.title,
+             prev.title AS title_before, p.site, p.language, v.at, prev.at AS at_before
       FROM page_versions v
       JOIN page_versions prev ON prev.url = v.url AND prev.version = v.version - 1
       JOIN pages p ON p.url = v.url {where}
       UNION ALL
-      SELECT 'new', v.url, v.version, v.captured_at, v.title, NULL, p.site, p.language
+      SELECT 'new', v.url, v.version, v.captured_at, v.title, NULL, p.site, p.language,
+             v.at, NULL
       FROM page_versions v JOIN pages p ON p.url = v.url
       JOIN captures c ON c.id = v.capture_id
       JOIN first_crawl f ON f.site = p.site
       {where} AND v.version = 1 AND coalesce(c.crawl_id, 0) > f.crawl_id
       UNION ALL
-      SELECT 'gone', p.url, NULL, p.gone_at, p.title, NULL, p.site, p.language
+      SELECT 'gone', p.url, NULL, p.gone_at, p.title, NULL, p.site, p.language, NULL, NULL
       FROM pages p {where} AND p.gone_at IS NOT NULL
-    ) ORDER BY at DESC, url LIMIT :limit
+    ) ORDER BY time DESC, url LIMIT :limit
     """
     return _rows(conn, sql, {"site": site, "url": url, "limit": limit})
 
