@@ -19,6 +19,7 @@ from archive.plugins import (
     csv_excel,
     feed,
     fts,
+    guard,
     home,
     memento,
     reader,
@@ -41,7 +42,7 @@ SETTINGS: dict[str, Any] = {
     "allow_download": False,
     "default_cache_ttl": 60,
 }
-PLUGINS = (fts, csv_excel, ui, reader, feed, home, year_facet, memento)
+PLUGINS = (fts, guard, csv_excel, ui, reader, feed, home, year_facet, memento)
 PACKAGE = Path(__file__).resolve().parent
 
 

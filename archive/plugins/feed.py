@@ -3,10 +3,16 @@
 `/-/changes.atom` (every site), `?site=NAME` (one site), `?url=U` (one page). An entry is a
 page that changed (linked to its diff), appeared after its site's first crawl (new, linked to
 the page) or was removed (gone). Built with ElementTree: every text is escaped by it.
+
+Always well-formed XML: a character XML 1.0 forbids (a control character from a JSON-LD
+headline, U+FFFE decoded from an address, a lone surrogate) is dropped from every text and
+attribute, since one such character in one page would make the whole feed unreadable. A
+page's title is capped (`links.LABEL_LIMIT`) and bidi-isolated, as on the pages.
 """
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
@@ -18,12 +24,20 @@ from archive.plugins.reader import read
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_SIZE = 100
+# Everything but XML 1.0's Char production: tab, newline, carriage return, U+0020-U+D7FF,
+# U+E000-U+FFFD, U+10000-U+10FFFF.
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(text: str) -> str:
+    """`text` without the characters XML 1.0 forbids."""
+    return _NOT_XML.sub("", text)
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-    el = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+    el = ET.SubElement(parent, f"{{{ATOM}}}{tag}", {k: xml_text(v) for k, v in attrs.items()})
     if text is not None:
-        el.text = text
+        el.text = xml_text(text)
     return el
 
 
@@ -37,7 +51,8 @@ def _summary(change: dict[str, Any]) -> str:
     where = links.iri(change["url"])
     if change["change"] == "changed":
         before = change.get("title_before")
-        renamed = f" (was titled {before!r})" if before and before != change["title"] else ""
+        renamed = (f" (was titled {links.isolated(before)})"
+                   if before and before != change["title"] else "")
         return f"Version {change['version']} of {where}{renamed}."
     if change["change"] == "new":
         return f"A new page on {change['site']}: {where}."
@@ -58,7 +73,8 @@ def atom(changes: list[dict[str, Any]], title: str, base: str, self_path: str) -
     for change in changes:
         entry = _sub(feed, "entry")
         label = {"changed": "Changed", "new": "New", "gone": "Gone"}[change["change"]]
-        _sub(entry, "title", f"{label}: {change['title'] or links.iri(change['url'])}")
+        shown = links.isolated(change["title"] or links.iri(change["url"]))
+        _sub(entry, "title", f"{label}: {shown}")
         href = base + _entry_link(change)
         _sub(entry, "link", rel="alternate", href=href)
         _sub(entry, "id", f"{base}{links.page_href(change['url'])}#{change['change']}-"
@@ -77,7 +93,8 @@ async def feed_view(request: Any, datasette: Any) -> Response:
         page = await read(datasette, data.find_page, url)
         url = page["url"] if page else url
     changes = await read(datasette, data.changes, site, url, FEED_SIZE)
-    what = f"page {links.iri(url)}" if url else (f"site {site}" if site else "every site")
+    what = (f"page {links.isolated(links.iri(url))}" if url
+            else (f"site {links.isolated(site)}" if site else "every site"))
     title = f"Changes in the embassy archive: {what}"
     base = f"{request.scheme}://{request.host}"
     body = atom(changes, title, base, request.path + (f"?{request.query_string}"

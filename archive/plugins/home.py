@@ -1,10 +1,24 @@
 """The archive's first screen: one search box, what the archive holds, what changed lately,
 and a small chart of pages published per month (inline SVG made here: no script, no CDN,
-no request leaving the machine)."""
+no request leaving the machine).
+
+Its counts read the whole archive, so they are made once per change of the archive file and
+shared by every visitor: the first visit after a change recounts while the others are shown
+the counts before it, at most every `RECOUNT_SECONDS` during a crawl (which changes the file
+many times a second). A recount stops at Datasette's `sql_time_limit_ms`; a part not done by
+then is shown as not counted, and the next change tries again.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import html
+import os
+import sqlite3
+import time
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from archive.plugins import hookimpl, links
@@ -80,9 +94,91 @@ def charts_by_language(counts: list[dict[str, Any]], most: int = 6) -> list[tupl
             for lang in chosen]
 
 
-def _home(conn: Any) -> dict[str, Any]:
-    return {"summary": data.summary(conn), "recent": data.changes(conn, limit=10),
-            "per_month": data.published_per_month(conn)}
+RECOUNT_SECONDS = 10.0  # the least time between two recounts while the archive changes
+PARTS: dict[str, Callable[[sqlite3.Connection], Any]] = {
+    "summary": data.summary,
+    "recent": lambda conn: data.changes(conn, limit=10),
+    "per_month": data.published_per_month,
+}
+
+
+class NotAnArchive(Exception):
+    """The served database has no archive tables: the home page is Datasette's own."""
+
+
+def _within(conn: sqlite3.Connection, limit_ms: int) -> dict[str, Any]:
+    """Every part of the home page's counts, each None if the time limit stopped it."""
+    deadline = time.monotonic() + limit_ms / 1000
+    conn.set_progress_handler(lambda: int(time.monotonic() > deadline), 1000)
+    found: dict[str, Any] = {}
+    try:
+        for name, part in PARTS.items():
+            try:
+                found[name] = part(conn)
+            except sqlite3.Error as error:
+                if "interrupted" not in str(error):
+                    raise NotAnArchive(str(error)) from error
+                found[name] = None
+    finally:
+        conn.set_progress_handler(None, 1000)
+    return found
+
+
+def _signature(path: str | None) -> tuple[int, ...] | None:
+    """What changes whenever the archive does: the size and time of its file and its WAL."""
+    if not path:
+        return None
+    sig: list[int] = []
+    for name in (path, path + "-wal"):
+        try:
+            st = os.stat(name)
+        except OSError:
+            sig += [-1, -1]
+        else:
+            sig += [st.st_size, st.st_mtime_ns]
+    return tuple(sig)
+
+
+@dataclass
+class Counts:
+    """The last counts made for one Datasette, and the recount under way if any."""
+
+    key: tuple[int, ...] | None = None
+    found: dict[str, Any] | None = None
+    at: float = 0.0
+    task: asyncio.Task[None] | None = None
+
+
+# Per served Datasette (tests run several in one process); gone with it.
+_COUNTS: weakref.WeakKeyDictionary[Any, Counts] = weakref.WeakKeyDictionary()
+
+
+async def _recount(datasette: Any, counts: Counts, key: tuple[int, ...] | None) -> None:
+    limit = int(datasette.setting("sql_time_limit_ms"))
+    found = await archive_database(datasette).execute_fn(lambda conn: _within(conn, limit))
+    counts.key, counts.found, counts.at = key, found, time.monotonic()
+
+
+async def home_counts(datasette: Any, recount_after: float = RECOUNT_SECONDS
+                      ) -> dict[str, Any]:
+    """The home page's counts: the last ones made while they still describe the archive,
+    recounted (once, whoever asks) when it changed and they are `recount_after` seconds old.
+    Raises NotAnArchive."""
+    counts = _COUNTS.setdefault(datasette, Counts())
+    key = _signature(archive_database(datasette).path)
+    current = counts.found is not None and key is not None and (
+        key == counts.key or time.monotonic() - counts.at < recount_after)
+    if current and counts.found is not None:
+        return counts.found
+    if counts.task is None or counts.task.done():
+        counts.task = asyncio.ensure_future(_recount(datasette, counts, key))
+        # A recount no one awaits (the earlier counts were shown) keeps its failure to itself.
+        counts.task.add_done_callback(lambda task: task.cancelled() or task.exception())
+    if counts.found is not None:
+        return counts.found  # the counts before the change, while it is recounted
+    await asyncio.shield(counts.task)
+    assert counts.found is not None  # _recount set them or raised
+    return counts.found
 
 
 @hookimpl
@@ -93,11 +189,11 @@ def extra_template_vars(template: str, datasette: Any) -> Any:
     async def home_vars() -> dict[str, Any]:
         db = archive_database(datasette)
         try:
-            found = await db.execute_fn(_home)
-        except Exception:  # noqa: BLE001 - not an archive (no pages table): the plain index
+            found = dict(await home_counts(datasette))
+        except NotAnArchive:  # no pages table: the plain index
             return {"archive_home": None}
-        found["chart"] = month_chart(found["per_month"])
-        found["charts_by_language"] = charts_by_language(found["per_month"])
+        found["chart"] = month_chart(found["per_month"] or [])
+        found["charts_by_language"] = charts_by_language(found["per_month"] or [])
         return {"archive_home": found, "archive_db": db.name, "links": links}
 
     return home_vars

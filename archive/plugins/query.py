@@ -4,13 +4,18 @@
     visa OR schengen     either word (OR binds the two words beside it)
     visa -schengen       the first word without the second (also: visa NOT schengen)
     "long séjour"        the words side by side, as a phrase
-    secur*               words that start with "secur"
+    secur*               words that start with "secur" (at least MIN_PREFIX characters)
 
 Words are normalised exactly as the index is (`archive.search.normalise`): accents and Arabic
 diacritics folded, Chinese and Japanese characters split. Nothing typed can make the
 expression invalid: quotes are balanced, control characters (a NUL) dropped, FTS5's own
 operators and column filters read as words. A query of only exclusions matches nothing,
 since FTS5 cannot search for "everything but".
+
+Bounded, since FTS5 cannot be interrupted inside one MATCH: a query is read up to
+`QUERY_LIMIT` characters and `TERM_LIMIT` terms, and a prefix shorter than `MIN_PREFIX`
+characters (`a*`, which would merge the lists of every word starting with "a") is searched
+as the word itself.
 """
 
 from __future__ import annotations
@@ -21,6 +26,9 @@ from dataclasses import dataclass
 from archive.search import fold, normalise
 
 NOTHING = '""'  # an empty phrase: FTS5 matches no row
+QUERY_LIMIT = 1000  # characters of a query read; a search box needs far fewer
+TERM_LIMIT = 32  # terms (words or phrases) of a query used
+MIN_PREFIX = 3  # characters before a * for a prefix search
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _TERM = re.compile(r'(-?)"([^"]*)"|(\S+)')
 
@@ -40,17 +48,20 @@ class Term:
 def _term(raw: str, quoted: bool, excluded: bool) -> Term | None:
     prefix = not quoted and raw.endswith("*")
     words = normalise(raw.rstrip("*") if prefix else raw).replace('"', " ").split()
-    return Term(" ".join(words), prefix, excluded) if words else None
+    if not words:
+        return None
+    return Term(" ".join(words), prefix and len(words[-1]) >= MIN_PREFIX, excluded)
 
 
 def parse(query: str | None) -> list[list[Term]]:
     """The query as a list of groups: the terms of a group are alternatives (OR), all groups
     must match; an excluded term stands alone in its group."""
-    text = _CONTROL.sub(" ", query or "")
+    text = _CONTROL.sub(" ", (query or "")[:QUERY_LIMIT])
     if text.count('"') % 2:
         text += '"'
     groups: list[list[Term]] = []
     join_next = exclude_next = False
+    terms = 0
     for minus, quoted, bare in _TERM.findall(text):
         if bare in ("OR", "|"):
             join_next = bool(groups) and not groups[-1][0].excluded
@@ -65,6 +76,9 @@ def parse(query: str | None) -> list[list[Term]]:
         if term is None:
             join_next = False
             continue
+        terms += 1
+        if terms > TERM_LIMIT:
+            break
         if join_next and not excluded:
             groups[-1].append(term)
         else:

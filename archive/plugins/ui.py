@@ -5,6 +5,8 @@
 - Every page address in a table or a query links to its archived page view (not to the live
   site), shown decoded (an IRI); titles link there too; a capture's time links to the
   capture view; a `diff` column links to the diff; breadcrumbs read as a trail.
+- A page's title and each trail item are shown capped and bidi-isolated (`links.bdi`): a
+  1 MB title or a U+202E in one cannot take over the table or reverse its neighbours.
 - Search snippets mark their hits with <mark>. render_cell is not given the request in
   0.65, so an ASGI wrapper keeps the request's query string in a context variable for it.
 """
@@ -78,7 +80,7 @@ def _get(row: Any, key: str) -> Any:
         return None
 
 
-def _link(href: str, text: str, cls: str = "") -> Markup:
+def _link(href: str, text: str | Markup, cls: str = "") -> Markup:
     attr = f' class="{cls}"' if cls else ""
     return Markup(f'<a href="{escape(href)}"{attr}>{escape(text)}</a>')
 
@@ -98,11 +100,12 @@ def render_cell(row: Any, value: Any, column: str, table: str | None, database: 
         return _link(links.page_href(value, q=_search_words() or None), links.iri(value))
     if column == "title" and isinstance(_get(row, "url"), str) and (table in (None, "pages")):
         return _link(links.page_href(_get(row, "url"), q=_search_words() or None),
-                     str(value or "(no title)"))
+                     links.bdi(value or "(no title)"))
     if column == "fetched_at" and table == "captures" and _get(row, "id") is not None:
         return _link(links.capture_href(_get(row, "id")), str(value))
-    if column == "version" and table == "page_versions" and isinstance(_get(row, "url"), str):
-        return _link(links.page_href(_get(row, "url"), int(value)), str(value))
+    if column in ("version", "at") and table == "page_versions" and isinstance(
+            _get(row, "url"), str) and isinstance(_get(row, "at"), str):
+        return _link(links.page_href(_get(row, "url"), at=_get(row, "at")), str(value))
     if column == "diff" and table is None and isinstance(_get(row, "url"), str) and value:
         if _get(row, "change") in ("new", "gone") or value == "first version":
             return _link(links.page_href(_get(row, "url"), _get(row, "version")), str(value))
@@ -124,5 +127,5 @@ def _trail(value: str) -> Markup | None:
         return None
     if not isinstance(items, list):
         return None
-    return Markup('<span class="trail">' + " › ".join(str(escape(str(i))) for i in items)
+    return Markup('<span class="trail">' + " › ".join(links.bdi(i) for i in items)
                   + "</span>")
