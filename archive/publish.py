@@ -16,14 +16,13 @@ from datasette.app import Datasette
 from datasette.plugins import pm
 
 from archive.plugins import (
-    csv_excel,
+    exports,
     feed,
     fts,
     guard,
     home,
     memento,
     reader,
-    stable_sort,
     ui,
     year_facet,
 )
@@ -42,7 +41,7 @@ SETTINGS: dict[str, Any] = {
     "allow_download": False,
     "default_cache_ttl": 60,
 }
-PLUGINS = (fts, guard, csv_excel, ui, reader, feed, home, year_facet, memento)
+PLUGINS = (fts, guard, exports, ui, reader, feed, home, year_facet, memento)
 PACKAGE = Path(__file__).resolve().parent
 
 
@@ -58,7 +57,6 @@ def load_metadata(database_name: str) -> dict[str, Any]:
 
 def register_plugins() -> None:
     """Register our plugins with Datasette's plugin manager, once per process."""
-    stable_sort.install()
     for module in PLUGINS:
         if not pm.is_registered(module):
             pm.register(module, name=module.__name__)

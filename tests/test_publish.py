@@ -176,8 +176,8 @@ def test_csv_streaming_returns_every_row_of_pages_with_a_header(client: Client) 
 
 def test_the_excel_csv_is_linked_from_table_pages_and_starts_with_a_bom(client: Client) -> None:
     html = client.get("/DB/pages").text
-    assert f'href="/{client.name}/pages.excel' in html
-    download = client.get("/DB/pages.excel", params={"language": "ar"})
+    assert f'href="/-/export/{client.name}/pages.excel' in html
+    download = client.get("/-/export/DB/pages.excel", params={"language": "ar"})
     assert download.status_code == 200 and "location" not in download.headers
     assert download.content.startswith(b"\xef\xbb\xbf")
     assert "attachment" in download.headers["content-disposition"]
@@ -208,7 +208,7 @@ def test_settings_limit_queries_and_allow_csv_streaming(client: Client) -> None:
     assert settings["sql_time_limit_ms"] > 0 and settings["max_returned_rows"] > 0
     assert settings["allow_csv_stream"] is True
     plugins = {p["name"] for p in client.get("/-/plugins.json").json()}
-    assert {"archive.plugins.fts", "archive.plugins.csv_excel", "archive.plugins.reader",
+    assert {"archive.plugins.fts", "archive.plugins.exports", "archive.plugins.reader",
             "archive.plugins.feed", "archive.plugins.home"} <= plugins
 
 
