@@ -142,7 +142,9 @@ def normalize_url(url: str, base: str | None = None) -> str | None:
         host = f"[{host}]"
     netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
     path = _PATH_SESSION.sub("", parts.path)
-    path = _requote(_remove_dot_segments(path or "/"), _SAFE_PATH)
+    # Escapes decoded before dot segments are resolved (RFC 3986, 6.2.2): "/a/%2e%2e/b" is
+    # "/b", or normalising twice would give two URLs for one page.
+    path = _remove_dot_segments(_requote(path or "/", _SAFE_PATH))
     pairs: list[tuple[str, str, str]] = []
     seen_lang = False
     for piece in parts.query.split("&"):

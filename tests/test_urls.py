@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scraper.urls import (
@@ -168,3 +168,39 @@ def test_sequence_step_is_told_by_shape_alone(a: str, b: str, step: bool) -> Non
 ])
 def test_a_sequence_is_entered_never_walked(found_on, page, link, walks) -> None:
     assert walks_a_sequence(found_on, page, link) is walks
+
+
+# -- idempotence (issue 20): one page, one URL ---------------------------------------------------
+
+_PIECES = st.sampled_from(
+    list("aZ09.-_~%/?&=+;:@!$'()*,[]é \\|^`{}\"<>")
+    + [".", "..", "%2e", "%2E", "%2e%2E", "%2f", "%2F", "%41", "%7e", "%c3%A9", "%00", "%25",
+       "%ff", "%G1", "%", "\u202e", "\x7f", "\t", "lang=FR", "utm_source=x", "var_mode=calcul"]
+)
+_TEXT = st.lists(_PIECES, max_size=14).map("".join)
+_URLS = st.builds(
+    lambda scheme, host, path, query, fragment: f"{scheme}://{host}/{path}"
+    + (f"?{query}" if query else "") + (f"#{fragment}" if fragment else ""),
+    st.sampled_from(["http", "HTTPS"]),
+    st.sampled_from(["a.test", "A.Test:80", "b.test:8080", "[::1]", "bücher.de", "u:p@a.test"]),
+    _TEXT, _TEXT, _TEXT,
+)
+
+
+@settings(max_examples=2000, deadline=None, suppress_health_check=list(HealthCheck))
+@given(_URLS)
+def test_normalising_a_normalised_url_changes_nothing(url: str) -> None:
+    once = normalize_url(url)
+    if once is not None:
+        assert normalize_url(once) == once
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("http://a.test/a/%2e%2e/b", "http://a.test/b"),
+    ("http://a.test/a/%2E/b", "http://a.test/a/b"),
+    ("http://a.test/%2e", "http://a.test/"),
+    ("http://a.test/a/.%2e/", "http://a.test/"),
+    ("http://a.test/a%2fb/../c", "http://a.test/c"),  # an escaped slash is not a separator
+])
+def test_escaped_dot_segments_are_resolved_like_plain_ones(url: str, expected: str) -> None:
+    assert normalize_url(url) == expected == normalize_url(expected)
