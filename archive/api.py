@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from pathlib import Path
 from types import TracebackType
@@ -119,12 +119,15 @@ class Archive:
         return capture_body(self.db, sha256)
 
 
-def open_archive(path: str | Path, *, create: bool = True, lock: bool = False) -> Archive:
+def open_archive(path: str | Path, *, create: bool = True, lock: bool = False,
+                 progress: Callable[[str], None] | None = None) -> Archive:
     """The archive at `path` with its schema applied (an older one upgraded in place).
 
     With `lock=True` the archive's crawl lock is taken first, before any migration runs, and
     held until `close()`: what a crawl or a re-extraction needs (`LockHeld` if another process
     has it). Raises ArchiveMissing, NotAnArchive or ForeignDatabase, leaving the file untouched.
+    `progress` gets a line now and then while an older archive is converted or its search
+    index rebuilt (minutes for a large one).
     """
     db_path = Path(path)
     if not db_path.is_file():
@@ -138,14 +141,14 @@ def open_archive(path: str | Path, *, create: bool = True, lock: bool = False) -
     try:
         if lock:
             held.enter_context(crawl_lock(db_path))
-        db = _open_database(db_path)
+        db = _open_database(db_path, progress)
     except BaseException:
         held.close()
         raise
     return Archive(db, db_path, held if lock else None)
 
 
-def _open_database(db_path: Path) -> Database:
+def _open_database(db_path: Path, progress: Callable[[str], None] | None) -> Database:
     db = Database(db_path)
     try:
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -154,7 +157,7 @@ def _open_database(db_path: Path) -> Database:
             raise ForeignDatabase(
                 f"{db_path} is a SQLite database of another application, not an archive"
             )
-        ensure_schema(db)
+        ensure_schema(db, progress=progress)
     except sqlite3.DatabaseError as exc:
         db.close()
         raise NotAnArchive(f"{db_path} is not an embassy-archive database ({exc})") from None

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from sqlite_utils import Database
 
 from archive import search_index
-from archive.errors import newer_archive
+from archive.errors import NotAnArchive, newer_archive
 from archive.migrations import DECLARED, statements, upgrade
 from archive.migrations.v12_declared import declared_sql
 from scraper.models import utc_now
@@ -70,7 +70,9 @@ def ensure_schema(db: Database, upto: int | None = None, progress: Progress | No
             _apply_declared(conn)
             problems = conn.execute("PRAGMA foreign_key_check").fetchall()
             if problems and version < LATEST and not new:
-                raise RuntimeError(f"conversion left {len(problems)} broken references")
+                raise NotAnArchive(f"converting to schema {LATEST}: {len(problems)} rows refer "
+                                   "to rows that are not there (a damaged archive); nothing "
+                                   "was changed")
             if not search_index.is_current(conn):
                 search_index.rebuild(conn, progress)
     except BaseException:

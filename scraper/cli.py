@@ -74,13 +74,19 @@ def _named(exc: Exception, db_path: str | None) -> EmbassyArchiveError | None:
     return storage_failure(exc, db_path)
 
 
+def _progress(line: str) -> None:
+    """A long conversion or index rebuild on open says what it is doing, on stderr."""
+    click.echo(line, err=True)
+
+
 @contextmanager
 def open_archive(path: str, *, create: bool, lock: bool = False) -> Iterator[Archive]:
     """The archive at `path` for one command, inside `user_errors` (what a failure prints)."""
     with user_errors(path):
         if Path(path).is_dir():
-            raise NotAnArchive(f"{path} is a folder: --db takes an archive file, e.g. {Path(path) / 'archive.db'}")
-        with api_open_archive(path, create=create, lock=lock) as archive:
+            example = Path(path) / "archive.db"
+            raise NotAnArchive(f"{path} is a folder: --db takes an archive file, e.g. {example}")
+        with api_open_archive(path, create=create, lock=lock, progress=_progress) as archive:
             yield archive
 
 

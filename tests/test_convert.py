@@ -14,6 +14,7 @@ from legacy_archives import _fill
 from sqlite_utils import Database
 
 from archive import store
+from archive.errors import NotAnArchive
 from archive.schema import LATEST, ensure_schema, schema_version
 
 Snapshot = dict[str, Any]
@@ -151,7 +152,7 @@ def test_a_failed_conversion_leaves_the_archive_as_it_was(
     conn.commit()
     conn.close()
     db = Database(path)
-    with pytest.raises(RuntimeError, match="broken references"):
+    with pytest.raises(NotAnArchive, match="damaged archive"):
         ensure_schema(db)
     db.close()
     conn = sqlite3.connect(path)

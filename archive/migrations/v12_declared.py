@@ -19,6 +19,7 @@ import sqlite3
 from collections.abc import Callable
 from importlib import resources
 
+from archive.errors import NotAnArchive
 from archive.migrations import v11_text
 
 NAME = "the declared schema: plain text, sections and page_versions as tables, time addresses"
@@ -85,4 +86,5 @@ def _check(conn: sqlite3.Connection) -> None:
         "  AND t.text IS v.text AND t.sections IS v.sections AND t.title IS v.title)"
     ).fetchone()[0]
     if wrong:
-        raise RuntimeError(f"migration 12: {wrong} rows would not read back; nothing changed")
+        raise NotAnArchive(f"converting to schema 12: {wrong} rows would not read back; "
+                           "nothing was changed")
