@@ -23,6 +23,7 @@ from archive.plugins import (
     home,
     memento,
     reader,
+    search_page,
     ui,
     year_facet,
 )
@@ -41,7 +42,7 @@ SETTINGS: dict[str, Any] = {
     "allow_download": False,
     "default_cache_ttl": 60,
 }
-PLUGINS = (fts, guard, exports, ui, reader, feed, home, year_facet, memento)
+PLUGINS = (fts, guard, exports, ui, reader, feed, home, year_facet, memento, search_page)
 PACKAGE = Path(__file__).resolve().parent
 
 

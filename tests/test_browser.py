@@ -233,9 +233,9 @@ def test_the_home_page_invites_a_search_that_marks_its_hits(
     page.fill("input[name=q]", "securite")
     page.press("input[name=q]", "Enter")
     page.wait_for_url("**/search?q=securite**")
-    assert page.locator("td.col-snippet mark").count() >= 1
-    assert "«" not in page.locator("table.rows-and-columns").inner_text()
-    page.locator("td.col-title a").first.click()
+    assert page.locator("ol.search-results .snippet mark").count() >= 1  # the search page
+    assert "«" not in page.locator("ol.search-results").inner_text()
+    page.locator("ol.search-results h2 a").first.click()
     page.wait_for_url("**/-/page?url=**")
     assert page.locator("article h1").count() == 1
     assert live.requests == []

@@ -82,7 +82,8 @@ def test_the_search_canned_query_finds_every_language(client: Client, query: str
                                                       urls: set[str]) -> None:
     rows = client.rows("/DB/search.json", q=query)
     assert {r["url"] for r in rows} == urls
-    assert set(rows[0]) == {"url", "title", "language", "site", "published", "snippet"}
+    assert set(rows[0]) == {"url", "title", "language", "site", "published", "modified",
+                            "snippet", "more_offsets", "total"}
 
 
 def test_search_snippets_show_the_original_text_and_mark_hits_in_html(client: Client) -> None:

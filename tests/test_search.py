@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pytest
 from sqlite_utils import Database
+from test_analysis import FORMS
 
 from archive import frontier, store
+from archive.analysis.query import exact_expression, match_expression
 from archive.schema import ensure_schema
 from archive.search import fold, fts_query, normalise, snippet
 from scraper.models import Capture, Page, Section, Site
@@ -225,3 +227,94 @@ def test_snippet_quotes_the_original_text_around_the_folded_match() -> None:
 
 def test_fold_keeps_japanese_voicing_marks_apart() -> None:
     assert fold("ガ") != fold("カ")
+
+
+# --- every form of a word, per language (issue 17) ----------------------------------------
+
+def save_page(db: Database, url: str, language: str | None, title: str, text: str,
+              published: date | None = None, when: str = "2024-05-01T08:00:00Z") -> None:
+    """One page written through the store API, as a crawl would."""
+    site = url.split("/")[2]
+    with db.conn:
+        cap = Capture(url, when, status=200, content_type="text/html",
+                      body=f"<html><body>{title} {text}</body></html>".encode())
+        cid = store.save_capture(db, cap, None)
+        page = Page(url=url, title=title, language=language, published=published,
+                    sections=[Section(None, 0, text)], text=text, extractor="test")
+        store.set_outcome(db, cid, store.save_extraction(db, page, cid, site, when))
+
+
+@pytest.fixture(scope="module")
+def forms_archive(tmp_path_factory: pytest.TempPathFactory) -> Database:
+    db = Database(tmp_path_factory.mktemp("forms") / "forms.db")
+    ensure_schema(db)
+    for i, (language, word, _, _) in enumerate(FORMS):
+        save_page(db, f"https://{language}.example.org/page-{i}", language, f"{i}",
+                  f"{FILLER[language]} {word} {FILLER[language]}")
+    return db
+
+
+# A sentence of unrelated words around each word, so that only the word can match.
+FILLER = {"ar": "نص عن موضوع آخر", "fa": "متن درباره موضوع دیگر", "fr": "un texte sur autre chose",
+          "en": "a text about something else", "es": "un texto sobre otra cosa",
+          "pt": "um texto sobre outra coisa", "ru": "текст о другом", "de": "ein Text über anderes",
+          "tr": "başka bir konu hakkında metin", "it": "un testo su altro", "zh": "关于别的事情的文字"}
+
+
+def searched(db: Database, query: str, language: str | None = None) -> set[str]:
+    sql = ("SELECT url FROM pages WHERE rowid IN "
+           "(SELECT rowid FROM pages_fts WHERE pages_fts MATCH ?)")
+    return {row[0] for row in db.execute(sql, [match_expression(query, language, "pages_fts")])}
+
+
+@pytest.mark.parametrize(("i", "language", "word", "forms", "others"),
+                         [(i, *row) for i, row in enumerate(FORMS)],
+                         ids=[f"{row[0]}-{row[1]}" for row in FORMS])
+def test_every_form_finds_the_page_and_no_look_alike_does(
+    forms_archive: Database, i: int, language: str, word: str, forms: list[str], others: list[str]
+) -> None:
+    url = f"https://{language}.example.org/page-{i}"
+    for form in [word, *forms]:
+        assert url in searched(forms_archive, form), f"{form!r} should find {word!r}"
+        assert url in searched(forms_archive, form, language), f"{form!r} in {language}"
+    for other in others:
+        assert url not in searched(forms_archive, other), f"{other!r} must not find {word!r}"
+
+
+def test_a_stem_matches_only_pages_of_the_language_that_gives_it(tmp_path: Path) -> None:
+    db = Database(tmp_path / "cross.db")
+    ensure_schema(db)
+    # The English stemmer makes "universal" "universal", the French one makes "université"
+    # "universit": an English query must not meet the French stem through English rules.
+    save_page(db, "https://fr.example.org/u", "fr", "Université", "l'université de Paris")
+    save_page(db, "https://en.example.org/u", "en", "Universities", "universities abroad")
+    assert searched(db, "universités") == {"https://fr.example.org/u"}
+    assert searched(db, "university") == {"https://en.example.org/u"}
+    assert searched(db, "universités", "en") == set()
+
+
+def test_the_exact_expression_finds_only_the_form_typed(forms_archive: Database) -> None:
+    sql = ("SELECT url FROM pages WHERE rowid IN "
+           "(SELECT rowid FROM pages_fts WHERE pages_fts MATCH ?)")
+    i = next(i for i, row in enumerate(FORMS) if row[1] == "passeports")
+    url = f"https://fr.example.org/page-{i}"
+    assert [r[0] for r in forms_archive.execute(sql, [exact_expression("passeports", "pages_fts")])] == [url]
+    assert not list(forms_archive.execute(sql, [exact_expression("passeport", "pages_fts")]))
+    assert url in searched(forms_archive, "passeport")
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("passeport visas", set()),  # both words must match, in any form
+    ("passeport OR visas", {"fr"}),
+    ("passeport -port", {"fr"}),
+    ("passeport -texte", set()),  # -word drops the page for any form of the word
+    ('"texte sur"', {"fr"}),  # a phrase
+    ('"textes sur"', {"fr"}),  # a phrase, each word in another form
+    ("passep*", {"fr"}),  # a prefix, over the exact forms
+    ("passeport NOT autre", set()),
+])
+def test_the_search_syntax_still_works_over_every_form(
+    forms_archive: Database, query: str, expected: set[str]
+) -> None:
+    found_languages = {url.split("//")[1].split(".")[0] for url in searched(forms_archive, query)}
+    assert found_languages & {"fr"} == expected

@@ -58,11 +58,9 @@ def stemmed(text: str | None, language: str | None) -> str:
 
 
 def simplified(text: str) -> str:
-    """A query's Han characters as simplified, normalised ("" when it has none to convert)."""
-    if not HAN.search(text):
-        return ""
-    simple = chinese.to_simplified(text)
-    return normalise(simple) if simple != text else ""
+    """A query with Han characters, as simplified and normalised ("" when it has none): it
+    meets simplified pages in their exact columns and traditional ones in their stemmed."""
+    return normalise(chinese.to_simplified(text)) if HAN.search(text) else ""
 
 
 __all__ = ["LANGUAGES", "fold", "language_code", "normalise", "simplified", "stemmed"]

@@ -18,6 +18,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from archive.analysis import query as forms
 from archive.plugins import hookimpl
 from archive.plugins.highlight import excerpt
 from archive.plugins.query import fts_exclusions, fts_query
@@ -39,9 +40,31 @@ def _exclusions(query: object) -> str:
     return fts_exclusions(_text(query))
 
 
+def _match(query: object, language: object, table: object) -> str:
+    return forms.match_expression(_text(query), _text(language), _text(table))
+
+
+def _exact(query: object, table: object) -> str:
+    return forms.exact_expression(_text(query), _text(table))
+
+
+def _excluded(query: object, table: object) -> str:
+    return forms.exclusion_expression(_text(query), _text(table))
+
+
+def _excerpt(text: object, query: object, language: object) -> str:
+    # The stems of the page's language are marked too ("passeport" in "passeports").
+    return excerpt(_text(text), forms.marking_query(_text(query), _text(language)))
+
+
 @hookimpl(trylast=True)
 def prepare_connection(conn: sqlite3.Connection, database: str, datasette: Any) -> None:
     conn.create_function("escape_fts", 1, _query, deterministic=True)
     conn.create_function("fts_query", 1, _query, deterministic=True)
     conn.create_function("fts_exclusions", 1, _exclusions, deterministic=True)
     conn.create_function("search_snippet", 2, _snippet, deterministic=True)
+    # Every form of a word (archive/analysis): the search page and the `search` canned query.
+    conn.create_function("search_match", 3, _match, deterministic=True)
+    conn.create_function("search_exact", 2, _exact, deterministic=True)
+    conn.create_function("search_exclusions", 2, _excluded, deterministic=True)
+    conn.create_function("search_excerpt", 3, _excerpt, deterministic=True)

@@ -40,6 +40,7 @@ class Term:
     phrase: str
     prefix: bool = False
     excluded: bool = False
+    raw: str = ""  # as typed (without * or quotes): the stemmers of archive.analysis read it
 
     def fts(self) -> str:
         return f'"{self.phrase}"' + ("*" if self.prefix else "")
@@ -50,7 +51,8 @@ def _term(raw: str, quoted: bool, excluded: bool) -> Term | None:
     words = normalise(raw.rstrip("*") if prefix else raw).replace('"', " ").split()
     if not words:
         return None
-    return Term(" ".join(words), prefix and len(words[-1]) >= MIN_PREFIX, excluded)
+    return Term(" ".join(words), prefix and len(words[-1]) >= MIN_PREFIX, excluded,
+                raw.rstrip("*") if prefix else raw)
 
 
 def parse(query: str | None) -> list[list[Term]]:
