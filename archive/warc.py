@@ -7,8 +7,11 @@ does not keep is rebuilt and said so in the warcinfo record: the status line's r
 and HTTP version, the request (method GET, the User-Agent), and the header list (stored as a
 JSON object: names lower-case, repeated headers joined by ", "). Bodies are kept decoded, so a
 `Content-Encoding` received is written as `X-Archive-Orig-Content-Encoding` (pywb's convention)
-and `Content-Length` is the decoded body's. A redirected fetch is filed under the address it
-ended at, as the crawl files its page: the redirect's own answer is not kept.
+and `Content-Length` is the decoded body's. A redirected fetch is written as two answers: a
+redirect record at the address asked for (status 301 and `Location`: the crawl keeps where a
+redirect led, not its status) and the answer at the address it ended at, which names the
+redirect record in `WARC-Concurrent-To`, so an old address replays in pywb and `import-warc`
+makes the two one capture again.
 
 Captures are read from the database one at a time and written as they come: memory stays
 small whatever the archive's size (only one line per distinct body is kept, for revisits).
@@ -16,12 +19,14 @@ small whatever the archive's size (only one line per distinct body is kept, for 
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import tempfile
+import zipfile
 from collections.abc import Iterator
 from contextlib import redirect_stderr, redirect_stdout
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http import HTTPStatus
 from io import BytesIO
 from pathlib import Path
@@ -44,7 +49,7 @@ RECONSTRUCTED = (
     "records rebuilt (GET, Host, User-Agent); response headers as stored (lower-case names, "
     "repeats joined by ', '); bodies decoded, so Content-Encoding is written as "
     "X-Archive-Orig-Content-Encoding and Content-Length is the decoded length; a redirected "
-    "fetch is written under the address it ended at (the redirect itself is not kept)"
+    "fetch is written as a 301 redirect record (Location: where it ended) then the answer there, which names the redirect record in WARC-Concurrent-To"
 )
 
 
@@ -55,17 +60,21 @@ class ExportResult:
     path: Path
     responses: int = 0
     revisits: int = 0
+    redirects: int = 0  # redirect records written for redirected fetches
     pages: dict[str, str] = field(default_factory=dict)  # url -> WARC-Date of its last capture
+    dates: dict[str, set[str]] = field(default_factory=dict)  # url -> WARC-Dates of its answers
     wacz: Path | None = None
 
     def summary(self) -> str:
-        line = f"export-warc: {self.responses} responses, {self.revisits} revisits -> {self.path}"
+        line = (f"export-warc: {self.responses} responses, {self.revisits} revisits, "
+                f"{self.redirects} redirects -> {self.path}")
         return line + (f"; WACZ {self.wacz}" if self.wacz else "")
 
 
 @dataclass(frozen=True)
 class _Row:
     url: str
+    asked: str  # the address fetched; `url` differs when it redirected there
     fetched_at: str
     status: int
     headers: dict[str, str]
@@ -103,6 +112,8 @@ def _write_capture(
 ) -> None:
     http_headers = _response_headers(row)
     warc_headers = {"WARC-Date": row.fetched_at}
+    if row.asked != row.url:
+        warc_headers["WARC-Concurrent-To"] = _write_hop(writer, row, result)
     earlier = first.get(row.sha256)
     if earlier is not None:
         uri, date, digest = earlier
@@ -126,21 +137,37 @@ def _write_capture(
         result.responses += 1
     if row.status == 200:
         result.pages[row.url] = row.fetched_at
+        result.dates.setdefault(row.url, set()).add(row.fetched_at)
+
+
+def _write_hop(writer: WARCWriter, row: _Row, result: ExportResult) -> str:
+    """The redirect a fetch followed, as its own response record; returns its record id."""
+    http_headers = StatusAndHeaders("301 Moved Permanently", [
+        ("Location", row.url), ("Content-Length", "0")], protocol="HTTP/1.1")
+    asked = replace(row, url=row.asked)
+    record = writer.create_warc_record(
+        row.asked, "response", payload=BytesIO(b""), length=0, http_headers=http_headers,
+        warc_headers_dict={"WARC-Date": row.fetched_at})
+    writer.write_request_response_pair(_request(writer, asked), record)
+    result.redirects += 1
+    return str(record.rec_headers.get_header("WARC-Record-ID"))
 
 
 def _captures(db: Database, since: str | None) -> Iterator[_Row]:
     # A capture is filed under the address that answered (the end of its redirects), as a
     # replay tool looks it up; the site comes from the page or the crawl's frontier.
     sql = (
-        "SELECT coalesce(c.final_url, c.url), c.fetched_at, c.status, c.headers, c.sha256, "
+        "SELECT coalesce(c.final_url, c.url), c.url, c.fetched_at, c.status, c.headers, c.sha256, "
         "coalesce((SELECT site FROM pages p WHERE p.url = coalesce(c.final_url, c.url)), "
         "(SELECT site FROM frontier f WHERE f.crawl_id = c.crawl_id AND f.url = c.url)) "
         "FROM captures c WHERE c.status IS NOT NULL AND c.sha256 IS NOT NULL "
         + ("AND c.fetched_at >= ? " if since else "")
         + "ORDER BY c.fetched_at, c.id"
     )
-    for url, fetched_at, status, headers, sha, site in db.conn.execute(sql, (since,) if since else ()):
-        yield _Row(url, fetched_at, int(status), _json_object(headers), sha, site)
+    for url, asked, fetched_at, status, headers, sha, site in db.conn.execute(
+        sql, (since,) if since else ()
+    ):
+        yield _Row(url, asked, fetched_at, int(status), _json_object(headers), sha, site)
 
 
 def _site_hosts(db: Database, site: str) -> set[str]:
@@ -204,16 +231,50 @@ def _warcinfo(writer: WARCWriter, filename: str, site: str | None, since: str | 
 # --- WACZ -------------------------------------------------------------------------------
 
 
-def pages_jsonl(db: Database, pages: dict[str, str], out: BinaryIO) -> int:
-    """Write the WACZ page list (json-pages-1.0): the archive's pages present in the export."""
-    out.write(b'{"format": "json-pages-1.0", "id": "pages", "title": "All Pages"}\n')
+def pages_jsonl(db: Database, result: ExportResult, out: BinaryIO) -> int:
+    """Write the WACZ page list (json-pages-1.0) with the text ReplayWeb.page searches: one
+    entry per version of a page whose capture the export holds (title, text, language, dates).
+    """
+    out.write(b'{"format": "json-pages-1.0", "id": "pages", "title": "All Pages", '
+              b'"hasText": true}\n')
     written = 0
-    for url, title in db.conn.execute("SELECT url, title FROM pages ORDER BY url"):
-        if url in pages:
-            entry = {"url": url, "ts": pages[url], "title": title or url}
-            out.write(json.dumps(entry, ensure_ascii=False).encode() + b"\n")
-            written += 1
+    rows = db.conn.execute(
+        "SELECT v.url, v.version, v.captured_at, coalesce(v.title, p.title), "
+        "coalesce(v.text, p.text), coalesce(v.language, p.language), v.published, v.modified "
+        "FROM page_versions v JOIN pages p ON p.url = v.url ORDER BY v.url, v.version")
+    for url, version, at, title, text, language, published, modified in rows:
+        if at not in result.dates.get(url, ()):
+            continue
+        entry = {"id": f"{written:x}-{version}", "url": url, "ts": at, "title": title or url,
+                 "text": text or "", "language": language, "published": published,
+                 "modified": modified}
+        out.write(json.dumps(entry, ensure_ascii=False).encode() + b"\n")
+        written += 1
     return written
+
+
+def _wacz_1_2(wacz_path: Path, home: tuple[str, str] | None) -> None:
+    """Add what the WACZ 1.2 draft asks of datapackage.json (`home`) to py-wacz's 1.1.1 one,
+    keeping `wacz_version` and profile `data-package`, which py-wacz's validator (and the
+    Frictionless check it runs) still require; the digest file is rewritten to match."""
+    tmp = wacz_path.with_name(wacz_path.name + ".tmp")
+    with zipfile.ZipFile(wacz_path) as src, zipfile.ZipFile(tmp, "w") as dst:
+        package = json.loads(src.read("datapackage.json"))
+        if home is not None:
+            package["home"] = {"url": home[0], "ts": home[1]}
+        package.setdefault("wacz_version", "1.1.1")
+        data = json.dumps(package, indent=2).encode()
+        for info in src.infolist():
+            if info.filename == "datapackage.json":
+                dst.writestr(info, data)
+            elif info.filename == "datapackage-digest.json":
+                digest = json.loads(src.read(info))
+                digest["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
+                digest.pop("signedData", None)  # a signature of the old manifest no longer holds
+                dst.writestr(info, json.dumps(digest, indent=2).encode())
+            else:
+                dst.writestr(info, src.read(info))
+    tmp.replace(wacz_path)
 
 
 def pack_wacz(db: Database, result: ExportResult, wacz_path: Path) -> Path:
@@ -228,7 +289,7 @@ def pack_wacz(db: Database, result: ExportResult, wacz_path: Path) -> Path:
     with tempfile.TemporaryDirectory() as tmp:
         pages = Path(tmp) / "pages.jsonl"
         with pages.open("wb") as fh:
-            pages_jsonl(db, result.pages, fh)
+            pages_jsonl(db, result, fh)
         args = ["create", "-o", str(wacz_path), "-p", str(pages),
                 "--title", "embassy-archive export", str(result.path)]
         try:
@@ -239,5 +300,7 @@ def pack_wacz(db: Database, result: ExportResult, wacz_path: Path) -> Path:
     if status not in (0, None) or not wacz_path.is_file():
         lines = printed.getvalue().strip().splitlines() or ["no output"]
         raise ExportError(f"wacz create failed: {lines[-1]}")
+    home = min(result.pages.items(), key=lambda kv: (len(kv[0]), kv[0]), default=None)
+    _wacz_1_2(wacz_path, home)
     result.wacz = wacz_path
     return wacz_path

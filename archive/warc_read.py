@@ -161,6 +161,9 @@ def read_record(record: Any) -> Record | None:
     if status is None:
         raise Broken("no HTTP status")
     headers: dict[str, str] = {}
+    # The framing the bytes in this record have (not the X-Archive-Orig-* names of one undone).
+    wire = {n.lower(): v for n, v in record.http_headers.headers
+            if n.lower() in ("transfer-encoding", "content-encoding")}
     for name, value in record.http_headers.headers:
         # Our export (and pywb) rename the wire's headers that no longer apply to the body.
         name = name.lower().removeprefix("x-archive-orig-")
@@ -171,7 +174,7 @@ def read_record(record: Any) -> Record | None:
         target = (refers.strip("<>"), warc_date(refers_date)) if refers and refers_date else None
         _drop_framing(headers)
         return Record(kind, record_id, url, date, status, headers, None, digest, target, concurrent)
-    body = decode_body(raw, headers)
+    body = decode_body(raw, wire)
     _drop_framing(headers)
     return Record(kind, record_id, url, date, status, headers, body, digest, None, concurrent)
 

@@ -107,8 +107,9 @@ def test_the_export_opens_with_warcinfo_then_pairs_requests_with_responses(expor
     assert b"reconstructed:" in records[0]["body"]
     assert all(r["headers"].get("WARC-Type") and r["headers"]["WARC-Date"] for r in records)
     kinds = [r["type"] for r in records[1:]]
-    assert kinds.count("response") == result.responses > 50
-    assert kinds.count("request") == result.responses + result.revisits
+    assert kinds.count("response") == result.responses + result.redirects
+    assert result.responses > 50 and result.redirects > 0
+    assert kinds.count("request") == result.responses + result.revisits + result.redirects
     requests = {r["headers"]["WARC-Concurrent-To"] for r in records if r["type"] == "request"}
     answers = {r["headers"]["WARC-Record-ID"] for r in records if r["type"] in ("response", "revisit")}
     assert requests == answers
@@ -123,10 +124,15 @@ def test_each_response_holds_the_body_and_date_the_archive_has(crawled, exported
         for row in db.query("SELECT coalesce(final_url, url) AS u, fetched_at, sha256 "
                             "FROM captures WHERE sha256 IS NOT NULL")
     }
+    redirected = {(row["url"], row["fetched_at"]): row["final_url"] for row in db.query(
+        "SELECT url, fetched_at, final_url FROM captures WHERE final_url != url")}
     for record in _records(path):
         if record["type"] != "response":
             continue
         key = (record["headers"]["WARC-Target-URI"], record["headers"]["WARC-Date"])
+        if record["status"] == "301":  # the redirect a fetch followed, with where it led
+            assert key in redirected and record["body"] == b""
+            continue
         assert key in fetched
         assert capture_body(db, fetched[key]) == record["body"]
 
@@ -151,7 +157,7 @@ def test_the_cdxj_indexer_lists_every_capture_of_the_export(exported):
     done = subprocess.run([str(BIN / "cdxj-indexer"), str(path)],
                           capture_output=True, text=True, check=True)
     entries = [json.loads(line.split(" ", 2)[2]) for line in done.stdout.splitlines()]
-    assert len(entries) == result.responses + result.revisits
+    assert len(entries) == result.responses + result.revisits + result.redirects
     assert {e["status"] for e in entries} >= {"200"}
 
 
@@ -171,12 +177,39 @@ def test_a_wacz_of_the_export_validates_and_lists_the_archive_pages(crawled, exp
     done = subprocess.run([str(BIN / "wacz"), "validate", "-f", str(wacz)],
                           capture_output=True, text=True, check=False)
     assert done.returncode == 0 and "Validation succeeded" in done.stdout, done.stdout
+    assert "digest fail" not in done.stdout
     with zipfile.ZipFile(wacz) as zf:
         lines = zf.read("pages/pages.jsonl").decode().splitlines()
+        package = json.loads(zf.read("datapackage.json"))
+    assert package["wacz_version"] and package["home"]["url"] and package["home"]["ts"]
     pages = [json.loads(line) for line in lines[1:]]
-    titles = dict(sqlite_utils.Database(db_path).execute("SELECT url, title FROM pages").fetchall())
-    assert len(pages) == len(titles)
-    assert all(p["title"] == (titles[p["url"]] or p["url"]) for p in pages)
+    rows = sqlite_utils.Database(db_path).execute(
+        "SELECT url, title, text, language FROM pages").fetchall()
+    held = {url: (title, text, language) for url, title, text, language in rows}
+    assert {p["url"] for p in pages} == set(held)
+    for p in pages:  # the full text ReplayWeb.page searches, as the archive holds it
+        title, text, language = held[p["url"]]
+        assert (p["title"], p["text"], p["language"]) == (title or p["url"], text or "", language)
+    assert sum(len(p["text"]) > 50 for p in pages) >= len(pages) // 2
+
+
+def test_pywb_replays_every_exported_capture_byte_for_byte_redirects_included(
+    crawled, exported, tmp_path
+):
+    _, db_path = crawled
+    _, path = exported
+    db = sqlite_utils.Database(db_path)
+    rows = db.execute("SELECT url, final_url, fetched_at, sha256, status FROM captures "
+                      "WHERE sha256 IS NOT NULL AND status IS NOT NULL").fetchall()
+    assert any(final and final != url for url, final, *_ in rows)
+    with serve_pywb([path], tmp_path) as base, httpx.Client(timeout=30) as client:
+        for url, final, fetched_at, sha, status in rows:
+            stamp = "".join(ch for ch in fetched_at if ch.isdigit())
+            answer = client.get(f"{base}{stamp}id_/{final or url}")
+            assert (answer.status_code, answer.content) == (status, capture_body(db, sha)), url
+            if final and final != url:  # the old address answers with its redirect
+                hop = client.get(f"{base}{stamp}id_/{url}")
+                assert hop.status_code == 301 and hop.headers["location"].endswith(final), url
 
 
 def test_pywb_replays_an_exported_page_byte_for_byte(crawled, exported, tmp_path):
