@@ -22,6 +22,7 @@ FULL = [
     ["bench_search.py", "--pages", "100000"],
     ["bench_storage.py", "--pages", "100000", "--template"],
     ["bench_storage.py", "--pages", "5000"],
+    ["bench_serve_load.py", "--pages", "300", "--more", "1500", "--seconds", "30"],
 ]
 QUICK = [
     ["bench_extract.py", "--limit", "300"],
@@ -30,6 +31,7 @@ QUICK = [
     ["bench_search.py", "--pages", "5000"],
     ["bench_storage.py", "--pages", "5000", "--template"],
     ["bench_storage.py", "--pages", "1000"],
+    ["bench_serve_load.py", "--pages", "100", "--more", "500", "--seconds", "15"],
 ]
 
 
