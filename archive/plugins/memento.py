@@ -22,6 +22,7 @@ import base64
 import json
 import re
 import sqlite3
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
@@ -33,6 +34,7 @@ from datasette.utils.asgi import Response
 from archive import store
 from archive.plugins import hookimpl
 from archive.plugins.reader import archive_database
+from archive.plugins.reader_data import page_captures
 
 CDX_FIELDS = ("urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "length")
 RAW_HEADERS = {"Content-Security-Policy": "sandbox", "X-Content-Type-Options": "nosniff"}
@@ -96,30 +98,39 @@ def _digest(sha256: str | None) -> str:
     return base64.b32encode(bytes.fromhex(sha256)).decode() if sha256 else "-"
 
 
-def _captures(conn: sqlite3.Connection, where: str, params: tuple[Any, ...]) -> list[Memento]:
-    """Answered captures as mementos; a redirected fetch gives its redirect and its answer.
-    (To be read through reader_data.page_captures once the store offers it.)"""
-    rows = conn.execute(
-        "SELECT id, url, final_url, fetched_at, status, content_type, sha256, size, headers "
-        f"FROM captures WHERE status IS NOT NULL AND ({where}) ORDER BY fetched_at, id", params)
+def _as_mementos(rows: Iterable[Mapping[str, Any]]) -> list[Memento]:
+    """Answered captures as mementos; a redirected fetch gives its redirect and its answer."""
     out: list[Memento] = []
-    for cid, url, final, at, status, ctype, sha, size, headers in rows:
-        mime = (ctype or "").split(";")[0].strip().lower()
-        stamp = stamp_of(at)
+    for row in rows:
+        if row["status"] is None:
+            continue  # a fetch that failed is no memento
+        url, final, cid = row["url"], row["final_url"], int(row["id"])
+        mime = (row["content_type"] or "").split(";")[0].strip().lower()
+        stamp = stamp_of(row["fetched_at"])
         if final and final != url:
             out.append(Memento(url, stamp, 301, mime, None, 0, None, final, cid * 2))
             url = final
-        out.append(Memento(url, stamp, int(status), mime, sha, size, headers, None, cid * 2 + 1))
+        out.append(Memento(url, stamp, int(row["status"]), mime, row["sha256"], row["size"],
+                           row["headers"], None, cid * 2 + 1))
     return out
 
 
+def _all_captures(conn: sqlite3.Connection) -> list[Memento]:
+    cursor = conn.execute(
+        "SELECT id, url, final_url, fetched_at, status, content_type, sha256, size, headers "
+        "FROM captures WHERE status IS NOT NULL ORDER BY fetched_at, id")
+    names = [d[0] for d in cursor.description]
+    return _as_mementos(dict(zip(names, row, strict=True)) for row in cursor)
+
+
 def mementos(conn: sqlite3.Connection, url: str) -> list[Memento]:
-    """Every capture of `url` (whatever its scheme), oldest first."""
-    forms = [f"{scheme}://{bare(url)}" for scheme in ("http", "https")]
-    marks = ", ".join("?" * len(forms))
-    found = _captures(conn, f"url IN ({marks}) OR final_url IN ({marks})", (*forms, *forms))
+    """Every capture of `url` (whatever its scheme), oldest first: the page's captures
+    (reader_data.page_captures), each redirect listed at the address it answered."""
     wanted = bare(url)
-    return [m for m in found if bare(m.url) == wanted]
+    rows = [row for scheme in ("http", "https")
+            for row in page_captures(conn, f"{scheme}://{wanted}")]
+    rows.sort(key=lambda r: (r["fetched_at"], r["id"]))
+    return [m for m in _as_mementos(rows) if bare(m.url) == wanted]
 
 
 def cdx_rows(conn: sqlite3.Connection, url: str, match_type: str) -> list[Memento]:
@@ -129,8 +140,8 @@ def cdx_rows(conn: sqlite3.Connection, url: str, match_type: str) -> list[Mement
     else:
         want = bare(url).lower()
         host = want.split("/", 1)[0]
-        found = [m for m in _captures(conn, "1", ()) if _matches(bare(m.url).lower(), want, host,
-                                                                   match_type)]
+        found = [m for m in _all_captures(conn)
+                 if _matches(bare(m.url).lower(), want, host, match_type)]
     return sorted(found, key=lambda m: (surt(m.url), m.stamp, m.order))
 
 
