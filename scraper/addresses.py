@@ -10,6 +10,8 @@ import socket
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
+import httpx
+
 Origin = tuple[str, str, int]  # (scheme, host, port): what the seed exemption is keyed on
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -73,6 +75,19 @@ def origin_key(url: str) -> Origin | None:
     if scheme not in _DEFAULT_PORTS or not parts.hostname:
         return None
     return scheme, parts.hostname.lower(), port or _DEFAULT_PORTS[scheme]
+
+
+def origin_url(url: str) -> str | None:
+    """scheme://host[:port] of an http(s) URL (no default port), None for anything else."""
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, TypeError, ValueError):
+        return None
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        return None
+    host = f"[{parsed.host}]" if ":" in parsed.host else parsed.host
+    port = f":{parsed.port}" if parsed.port else ""
+    return f"{parsed.scheme}://{host}{port}"
 
 
 def seed_origins(entries: Iterable[str]) -> frozenset[Origin]:

@@ -248,12 +248,9 @@ class Crawl:
                 self.failed_sites[site.name] = start_errors[0]
         self._nights.pop(site.name, None)  # a site's nights live while it is crawled
         note = self.failed_sites.get(site.name)
-        if site.name in self.yielded and not note:
-            self.reporter.site_finished(site.name, "paused at --max-duration; the next run "
-                                        "resumes it")
-        else:
-            self.reporter.site_finished(site.name,
-                                        f"could not be crawled: {note}" if note else None)
+        paused = "paused at --max-duration; the next run resumes it"
+        self.reporter.site_finished(site.name, f"could not be crawled: {note}" if note else
+                                    paused if site.name in self.yielded else None)
 
     async def _record_crash(self, site: Site, url: str, exc: Exception) -> Capture:
         """Record a URL whose processing failed in the crawler itself, and go on."""

@@ -29,7 +29,13 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
 
-from scraper.addresses import is_refused_address, origin_key, seed_origins, system_resolver
+from scraper.addresses import (
+    is_refused_address,
+    origin_key,
+    origin_url,
+    seed_origins,
+    system_resolver,
+)
 from scraper.models import Capture, utc_now
 from scraper.outcomes import FailureReason
 from scraper.robots import ROBOTS_MAX_BYTES, Robots, RobotsAnswer
@@ -207,7 +213,7 @@ class Fetcher:
 
     async def robots_sitemaps(self, host_url: str) -> list[str]:
         """Sitemap URLs named in the host's robots.txt (absolute, in file order)."""
-        origin = _origin(host_url)
+        origin = origin_url(host_url)
         if origin is None or await self._address_refusal(host_url) is not None:
             return []
         return await self.robots.sitemaps(origin)
@@ -257,7 +263,7 @@ class Fetcher:
         reason = await self._address_refusal(url)
         if reason is not None or not obey_robots:
             return reason
-        origin = _origin(url)
+        origin = origin_url(url)
         if origin is None:
             return FailureReason.INVALID_URL
         return await self.robots.permission(origin, url)
@@ -394,15 +400,3 @@ class Fetcher:
         except BodyError as exc:
             raise _Failure(exc.reason, answer, retry=exc.retry) from None
 
-
-def _origin(url: str) -> str | None:
-    """scheme://host[:port] of an http(s) URL, None for anything else."""
-    try:
-        parsed = httpx.URL(url)
-    except (httpx.InvalidURL, TypeError, ValueError):
-        return None
-    if parsed.scheme not in ("http", "https") or not parsed.host:
-        return None
-    host = f"[{parsed.host}]" if ":" in parsed.host else parsed.host
-    port = f":{parsed.port}" if parsed.port else ""
-    return f"{parsed.scheme}://{host}{port}"
