@@ -99,3 +99,27 @@ def test_server_errors_are_retried_with_doubling_waits_then_named():
     with pytest.raises(ServiceUnavailable, match=r"HTTP 502 after 5 tries"):
         client.captures("http://h/")
     assert [round(w, 1) for w in waits] == [0.5, 1.0, 2.0, 4.0]
+
+
+@pytest.mark.parametrize(("status", "ctype", "body"), [
+    (404, "text/html", b"<html><h1>Not Found</h1></html>"),  # a site's own 404 page
+    (200, "text/html; charset=utf-8", b"<!DOCTYPE html><html>a home page</html>"),
+    (200, "text/plain", b"Welcome to our server, have a nice day here friend\n"),
+    (200, "application/json", b'{"message": "hello"}'),
+])
+def test_an_address_that_is_no_cdx_server_is_named_not_read_as_empty(status, ctype, body):
+    client = CdxClient("http://127.0.0.1:9/nothing", CdxPoliteness(delay=0),
+                       transport=httpx.MockTransport(
+                           lambda r: httpx.Response(status, headers={"Content-Type": ctype},
+                                                    content=body)),
+                       sleep=lambda s: None)
+    with pytest.raises(ServiceUnavailable, match="is not a CDX server"):
+        client.captures("http://h/")
+
+
+def test_a_cdx_404_that_is_no_page_is_an_empty_history():
+    client = CdxClient("http://127.0.0.1:9/arc/cdx", CdxPoliteness(delay=0),
+                       transport=httpx.MockTransport(
+                           lambda r: httpx.Response(404, content=b"No Captures found")),
+                       sleep=lambda s: None)
+    assert client.captures("http://h/") == []
