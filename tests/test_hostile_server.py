@@ -101,6 +101,13 @@ def test_labels_are_capped_and_bidi_isolated_on_the_pages(archive: tuple[Client,
     assert [b.text_content() for b in trail] == ["\u202eAccueil", "Visas\x07"]
     title_cell = table.xpath("//td[contains(@class, 'col-title')]//bdi")
     assert title_cell and title_cell[0].text_content().startswith("\u202eAccueil")
+    evil = lxml.html.fromstring(client.get("/-/page", params={"url": EVIL}).text)
+    assert [b.text_content() for b in evil.xpath("//nav[@class='trail']//li/bdi")] == [
+        "\u202eAccueil", "Visas\x07"]
+    assert evil.findtext(".//title").startswith("\u2068\u202eAccueil")  # FSI ... PDI
+    huge = lxml.html.fromstring(client.get("/-/page", params={"url": HUGE}).text)
+    assert len(huge.xpath("//article/h1")[0].text_content()) == links.LABEL_LIMIT
+    assert len(huge.findtext(".//title")) < links.LABEL_LIMIT + 100
     stored = Database(path).execute("SELECT title FROM pages WHERE url = ?", [HUGE]).fetchone()
     assert len(stored[0]) > 1_000_000  # the full text stays in the database
 
