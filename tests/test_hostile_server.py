@@ -238,3 +238,26 @@ def test_a_clients_errors_print_no_traceback(tmp_path: Path,
     printed = log.read()
     assert statuses == [404, 404, 400, 400, 400, 400]
     assert "Traceback" not in printed and "╭" not in printed, printed[:2000]
+
+
+def test_a_server_error_is_one_log_line_and_a_plain_500(archive: tuple[Client, Path],
+                                                        caplog: pytest.LogCaptureFixture) -> None:
+    from datasette.utils.asgi import Request
+
+    client, _ = archive
+    try:
+        raise RuntimeError("boom\nsecond line " + "x" * 5000)
+    except RuntimeError as error:
+        failure = error
+    requests = [Request.fake("/-/somewhere"), Request.fake("/-/somewhere.json")]
+    for request in requests:  # what asgi-csrf puts in every real request's scope
+        request.scope["csrftoken"] = lambda: "token"
+    with caplog.at_level("ERROR", logger="embassy_archive.serve"):
+        html, data = (client.loop.run_until_complete(
+            guard.error_response(client.ds, request, failure)) for request in requests)
+    assert html.status == data.status == 500
+    assert "boom" not in html.body and "Traceback" not in html.body
+    assert [r.getMessage().count("\n") for r in caplog.records] == [0, 0]
+    line = caplog.records[0].getMessage()
+    assert line.startswith("GET /-/somewhere: RuntimeError: boom second line")
+    assert len(line) < guard.LOG_LINE_LIMIT * 2 + 200
