@@ -16,9 +16,12 @@ from typing import Protocol
 
 from sqlite_utils import Database
 
+from archive.frontier import last_validators
 from archive.store import save_capture, save_extraction, set_outcome
-from scraper.models import Capture, CaptureExtractor, Site, is_html
+from scraper.classify import classify  # the crawl's own rule: one outcome per capture
+from scraper.models import Capture, CaptureExtractor, Site
 from scraper.outcomes import Outcome
+from scraper.store_protocol import Validators
 
 Extract = CaptureExtractor
 
@@ -39,8 +42,12 @@ def save_foreign_capture(
     ).fetchone():
         return None
     body = capture.body
-    html = capture.status == 200 and body is not None and is_html(capture.content_type, body)
-    outcome: str = Outcome.NEW if html else _outcome_without_page(capture.status)
+    known = last_validators(db, capture.url)
+    outcome: str = classify(capture, Validators(**known) if known else None,
+                            is_listing=False, in_scope=True)
+    # Every HTML page is extracted, an unchanged one too: an older capture of the same
+    # content may start its version earlier (archive.store.save_extraction).
+    html = outcome in (Outcome.NEW, Outcome.UNCHANGED)
     capture_id = save_capture(db, capture, None, outcome)
     # Before the extraction: the version row takes its capture's source when it is written.
     db.conn.execute("UPDATE captures SET source = ? WHERE id = ?", (source, capture_id))
@@ -66,16 +73,6 @@ def remember_site(db: Database, site: Site) -> None:
         (site.name, site.hosts[0], json.dumps(list(site.hosts)), site.country,
          json.dumps(list(site.languages))),
     )
-
-
-def _outcome_without_page(status: int | None) -> Outcome:
-    if status == 200:
-        return Outcome.DOCUMENT
-    if status in (404, 410):
-        return Outcome.GONE
-    if status is not None and 300 <= status < 400:
-        return Outcome.REDIRECT
-    return Outcome.FAILED
 
 
 class Listed(Protocol):

@@ -1,4 +1,8 @@
-"""What a fetch meant, as one pure function of what came back and what the archive knew."""
+"""What a fetch meant, as one pure function of what came back and what the archive knew.
+
+The one rule for every capture, whoever brought it: the crawl, `import-warc` and `backfill`
+(archive/ingest.py) classify with it, and `reextract` rebuilds from what it decided.
+"""
 
 from __future__ import annotations
 
@@ -24,6 +28,9 @@ def classify(
         return Outcome.SKIPPED  # redirected off the site: not this site's page
     if status == 304:
         return Outcome.NOT_MODIFIED
+    if status is not None and 300 <= status < 400 and capture.error is None:
+        # A redirect answer kept as it is: an imported record (the crawl follows them).
+        return Outcome.REDIRECT
     outcome = Outcome.FAILED
     if status == 200 and capture.body is not None and capture.error is None:
         if is_listing or not capture.is_html:
