@@ -131,13 +131,14 @@ _SQLITE_FULL = {"SQLITE_FULL", "SQLITE_IOERR_WRITE", "SQLITE_IOERR_FSYNC", "SQLI
 def storage_failure(exc: BaseException | None, path: str | Path | None = None) -> CannotWrite | None:
     """The CannotWrite that an OS or SQLite error stands for, or None when it is not one.
 
-    `path` (the archive or the file written) goes into the message. An SQLite "cannot open"
+    The file the OS names, else `path` (the archive), goes into the message. SQLite's "cannot open"
     counts when the file or its folder is not writable: SQLite needs to create its journal.
     """
     where = f" {path}" if path is not None else " the archive"
     if isinstance(exc, OSError) and exc.errno is not None:
         reason = os.strerror(exc.errno)
-        where = f" {exc.filename}" if exc.filename else where
+        if exc.filename:  # the file the OS names (a lock file, an export) is the one to free
+            where = f" {exc.filename}"
         if exc.errno in _FULL:
             return DiskFull(f"cannot write{where}: the disk is full ({reason})")
         if exc.errno in _READ_ONLY:

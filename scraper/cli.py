@@ -181,7 +181,11 @@ def extract(file: BinaryIO, url: str) -> None:
 @cli.command()
 @click.option("--db", "db_path", required=True, metavar="PATH", help="Archive database.")
 def reextract(db_path: str) -> None:
-    """Rebuild pages, sections, translations and versions from stored captures, offline."""
+    """Rebuild pages, sections, translations and versions from stored captures, offline.
+
+    Exit status: 0 done; 2 no archive there, or not one this version can use; 74 the disk is
+    full or read-only; 75 a crawl holds the lock.
+    """
     with open_archive(db_path, create=False, lock=True) as archive:
         counts = api_reextract(archive)
     click.echo("reextract: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
@@ -195,7 +199,8 @@ def serve(db_path: str, host: str, port: int) -> None:
     """Serve the archive read-only with Datasette at http://HOST:PORT/.
 
     An archive this process may not write (or on a read-only mount) is served as it is,
-    provided its schema is this version's.
+    provided its schema is this version's. Exit status: 1 the port is taken; 2 no archive
+    there, or not one this version can use; 74 a read-only archive of an older version.
     """
     from archive.publish import check_read_only
     from archive.publish import serve as serve_datasette
@@ -293,7 +298,8 @@ def _iso_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -
 def export_warc(out: Path, db_path: str, site: str | None, since: str | None, wacz: bool) -> None:
     """Write the archive's captures as a WARC/1.1 file (request, response and revisit records).
 
-    Exit status: 0 done; 2 bad usage, no such database or site, or WACZ packing failed.
+    Exit status: 0 done; 2 bad usage, no such database or site, or WACZ packing failed;
+    74 the disk is full or read-only.
     """
     from .webarchive import export_warc as export
 
@@ -320,7 +326,7 @@ def import_warc(files: tuple[Path, ...], db_path: str, sites_file: str | None,
     or broken chunking, and what the crawler would refuse (traps, robots.txt), are skipped and
     counted by reason. Each file is one transaction; importing a file again adds nothing.
     Exit status: 0 done; 2 bad usage, a file that is not WARC, or nothing imported at all;
-    75 another crawl holds the lock.
+    74 the disk is full or read-only; 75 another crawl holds the lock.
     """
     from .webarchive import import_warcs
 
@@ -356,7 +362,7 @@ def backfill(urls: tuple[str, ...], db_path: str, sites_file: str | None, site_n
     keeps one per period whose content changed, fetches them one at a time and stores them as
     captures of their own date (source 'wayback'). Resumable: run it again after an
     interruption. Exit status: 0 done; 2 bad usage; 3 the web archive could not be used;
-    75 another crawl holds the lock.
+    74 the disk is full or read-only; 75 another crawl holds the lock.
     """
     from .backfill import BackfillOptions
     from .cdx import WAYBACK_CDX

@@ -148,3 +148,10 @@ def test_the_demo_crawls_the_sample_site_and_a_second_demo_is_incremental(tmp_pa
     pages = len(SampleSite().html_urls()) + 1  # and the first page of the agenda
     assert f" {pages} new, " in first.stderr.splitlines()[-1]
     assert " 0 new, 0 changed, " in second.stderr.splitlines()[-1]
+
+
+@pytest.mark.parametrize("name", ["crawl", "reextract", "import-warc", "backfill", "export-warc"])
+def test_each_command_that_writes_documents_the_status_of_a_full_or_read_only_disk(name):
+    result = CliRunner().invoke(cli, [name, "--help"])
+    assert result.exit_code == 0
+    assert "74 the disk is full or read-only" in " ".join(result.output.split())
