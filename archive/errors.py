@@ -22,6 +22,10 @@ module that imports nothing of ours, because both packages raise them: `archive/
 nothing of `scraper/` but its models, while `scraper/` may import `archive/` (the modules that
 raise ConfigError, NotAURL and ServiceUnavailable re-export them under their old names).
 
+Exceptions that never leave their module (a crawl's PastDeadline, a body's BodyError, a WARC
+record's Broken, the server plugins' refusals answered as HTTP statuses) are control flow, not
+errors for a user: they stay beside their code, listed in tests/test_errors.py.
+
 `storage_failure` turns what SQLite or the OS says about a write (SQLITE_FULL, EROFS …) into a
 CannotWrite, so a full disk reads as one line, not as a damaged archive.
 """

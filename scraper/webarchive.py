@@ -10,8 +10,8 @@
         site = site_of_url(archive, "https://ml.ambafrance.org/")
         print(backfill(archive, site, options=BackfillOptions(from_year=2010)).summary())
 
-Errors are named: `archive.warc.ExportError`, `archive.warc_import.WarcError` (a file that is
-not WARC), `scraper.cdx.ServiceUnavailable` (the web archive cannot be used now).
+Errors are named in the one tree of archive/errors.py: `ExportError`, `WarcError` (a file that
+is not WARC), `ServiceUnavailable` (the web archive cannot be used now).
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import errno
 import inspect
 import re
@@ -136,3 +137,37 @@ def test_a_bug_keeps_its_traceback():
     result = CliRunner().invoke(raises, [])
     assert isinstance(result.exception, sqlite3.OperationalError)
 
+
+
+# Exception classes kept beside their code: control flow caught in their own module (or turned
+# into an HTTP status by a server plugin), never shown to a user. A new one is added here, or
+# to the tree, by choice.
+INTERNAL = {
+    ("scraper/http.py", "_Failure"), ("scraper/config.py", "_AliasRefused"),
+    ("scraper/throttle.py", "PastDeadline"), ("scraper/wire.py", "BodyError"),
+    ("archive/warc_read.py", "Broken"), ("archive/plugins/memento.py", "CdxQueryError"),
+    ("archive/plugins/export_rows.py", "ExportRefused"), ("archive/plugins/export_rows.py", "_Stopped"),
+    ("archive/plugins/home.py", "NotAnArchive"),
+}
+_BUILTIN_BASES = {name for name, value in vars(builtins).items()
+                  if inspect.isclass(value) and issubclass(value, BaseException)}
+
+
+def test_no_exception_class_outside_the_tree_but_the_internal_ones():
+    import ast
+    from pathlib import Path
+
+    root = Path(errors.__file__).resolve().parent.parent
+    ours = set(defined_errors())
+    found = set()
+    for path in sorted([*root.glob("scraper/**/*.py"), *root.glob("archive/**/*.py")]):
+        relative = path.relative_to(root).as_posix()
+        if relative == "archive/errors.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef):
+                bases = {b.id if isinstance(b, ast.Name) else getattr(b, "attr", "")
+                         for b in node.bases}
+                if bases & (_BUILTIN_BASES | ours):
+                    found.add((relative, node.name))
+    assert found == INTERNAL
