@@ -20,7 +20,7 @@ from archive.analysis.fold import fold, normalise
 NORMALISER_VERSION = 1
 # Bump when `page_terms` or `section_terms` change what they index: the store rebuilds the
 # FTS tables on the next open (contentless deletes must see the values that were indexed).
-INDEX_VERSION = 2
+INDEX_VERSION = 3
 
 # The columns of the FTS tables, in the order archive/schema.sql declares them; the store
 # writes `INSERT INTO pages_fts(rowid, <columns>)` from the dicts below. Each text is indexed

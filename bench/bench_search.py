@@ -66,6 +66,7 @@ SYLLABLES = {
     "zh": ["的", "一", "是", "不", "了", "人", "我", "在", "有", "他", "这", "中", "大", "来", "上", "国", "个", "到", "说", "们", "为", "子", "和", "你", "地", "出"],
     "ja": ["あ", "い", "う", "え", "お", "か", "き", "く", "け", "こ", "さ", "し", "す", "せ", "そ", "た", "ち", "つ", "て", "と", "な", "に", "ぬ", "ね", "の"],
 }
+PAIRS = {"fr": ("visa", "consulat"), "es": ("becas", "estudiantes")}
 VOCABULARY = 3000
 QUERY_SHARE = 0.02
 # SPIP pages carry menus, scripts and footers; about 20 kB of markup around the content.
@@ -107,6 +108,10 @@ def make_page(i: int, rng: random.Random, vocab: dict[str, list[str]]
         return chosen
 
     sections = [(sep.join(run(4)).upper(), sep.join(run(120))) for _ in range(3)]
+    if language in PAIRS and rng.random() < QUERY_SHARE * 2:  # the two-word query's pages
+        first, second = PAIRS[language]
+        sections[0] = (sections[0][0], f"{first} {sections[0][1]}")
+        sections[2] = (sections[2][0], f"{sections[2][1]} {second}")
     title = sep.join(run(6))
     text = "\n".join(t for _, t in sections)
     html = (f'<html lang="{language}"><head><meta charset="utf-8"><title>{title}</title></head>'

@@ -17,7 +17,7 @@ already finds its words.
 from __future__ import annotations
 
 from archive.analysis import arabic, chinese, persian, snowball
-from archive.analysis.fold import HAN, UNSPACED, WORD, fold, normalise
+from archive.analysis.fold import HAN, UNSPACED, fold, normalise, words
 
 # Every language with an analyser: a query is stemmed for each (or for the one picked).
 LANGUAGES: tuple[str, ...] = tuple(sorted({"ar", "fa", "zh", *snowball.ALGORITHMS}))
@@ -33,12 +33,13 @@ def language_code(language: str | None) -> str:
 
 def _words(text: str, language: str) -> list[str]:
     if language == "ar":
-        return [arabic.stem(w) for w in WORD.findall(fold(text))]
+        return [arabic.stem(w) for w in words(fold(text))]
     if language == "fa":
-        return [persian.stem(w) for w in WORD.findall(fold(text))]
+        return [persian.stem(w) for w in words(fold(text))]
     if language in snowball.FOLD_FIRST:
-        return [snowball.stem(w, language) for w in WORD.findall(fold(text))]
-    return [fold(snowball.stem(w, language)) for w in WORD.findall(text.casefold())]
+        return snowball.stem_words(words(fold(text)), language)
+    # Folded once as a whole: folding keeps the spaces between the stems.
+    return fold(" ".join(snowball.stem_words(words(text.casefold()), language))).split()
 
 
 def stemmed(text: str | None, language: str | None) -> str:

@@ -62,6 +62,19 @@ _M = _mark_ranges()
 # A word as unicode61 sees one: letters and digits with their marks; punctuation, spaces,
 # the underscore and the zero-width non-joiner separate words.
 WORD = re.compile(f"[^\\W_][^\\W_{_M}]*(?:[{_M}]+[^\\W_]*)*|[{_M}]+")
+_PLAIN_WORD = re.compile(r"[^\W_]+")
+# Where a mark can be left in a word: the generic combining block (decomposed input), Syriac
+# to NKo, the Indic and South-East Asian scripts, Tibetan, Mongolian. A class of a few ranges
+# is searched quickly; the class of every mark, hundreds of ranges, is slower than WORD itself.
+_MAY_HAVE_MARKS = re.compile("[\u0300-\u036f\u0700-\u07ff\u0900-\u109f\u0f00-\u0fff"
+                             "\u1700-\u18af\u1a00-\u1aff\u1b00-\u1c4f\ua800-\uabff]")
+
+
+def words(text: str) -> list[str]:
+    """The words of `text` as WORD finds them: the plain pattern, many times faster, where
+    no script with combining marks occurs (after `fold`, Latin, Greek, Cyrillic, Hebrew and
+    Arabic have none left)."""
+    return (WORD if _MAY_HAVE_MARKS.search(text) else _PLAIN_WORD).findall(text)
 
 
 def fold(text: str) -> str:

@@ -16,6 +16,7 @@ An excluded term (-word) drops a page that holds it in any form.
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import lru_cache
 
 from archive.analysis import LANGUAGES, language_code, simplified, stemmed
 from archive.analysis.fold import UNSPACED
@@ -97,6 +98,7 @@ def _expression(groups: list[list[Term]], language: str | None, table: str | Non
     return expr
 
 
+@lru_cache(maxsize=1024)  # one query is analysed once, not per statement or per row
 def match_expression(query: str | None, language: str | None = None,
                      table: str | None = None) -> str:
     """Every form of the query's words: the exact form, its stems, its simplified Chinese.
@@ -104,11 +106,13 @@ def match_expression(query: str | None, language: str | None = None,
     return _expression(parse(query), language, table, exact_only=False)
 
 
+@lru_cache(maxsize=1024)  # one query is analysed once, not per statement or per row
 def exact_expression(query: str | None, table: str | None = None) -> str:
     """The query's words in the forms typed only (exclusions still in every form)."""
     return _expression(parse(query), None, table, exact_only=True)
 
 
+@lru_cache(maxsize=1024)  # one query is analysed once, not per statement or per row
 def exclusion_expression(query: str | None, table: str | None = None) -> str:
     """The excluded terms in every form, to drop a page whose other rows hold them."""
     unwanted = [g[0] for g in parse(query) if g[0].excluded]
@@ -131,5 +135,6 @@ def marked_words(query: str | None, language: str | None) -> list[str]:
     return list(dict.fromkeys(words))
 
 
+@lru_cache(maxsize=1024)
 def marking_query(query: str | None, language: str | None) -> str:
     return " ".join(f'"{w}"' for w in marked_words(query, language))

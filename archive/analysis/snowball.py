@@ -10,7 +10,6 @@ page that says "sécurité".
 from __future__ import annotations
 
 import threading
-from functools import lru_cache
 
 import Stemmer
 
@@ -29,18 +28,10 @@ FOLD_FIRST = frozenset({"fr", "es", "pt", "it", "ca", "en"})
 _local = threading.local()  # a Stemmer object is not safe to share between threads
 
 
-def _stemmer(language: str) -> Stemmer.Stemmer:
+def stem_words(words: list[str], language: str) -> list[str]:
+    """The Snowball stems of lower-case words (folded or not, as FOLD_FIRST says), in one call
+    to the C stemmer, which keeps its own cache of recent words."""
     stemmers: dict[str, Stemmer.Stemmer] = _local.__dict__.setdefault("stemmers", {})
     if language not in stemmers:
         stemmers[language] = Stemmer.Stemmer(ALGORITHMS[language])
-    return stemmers[language]
-
-
-@lru_cache(maxsize=65536)
-def _stem_cached(language: str, word: str) -> str:
-    return str(_stemmer(language).stemWord(word))
-
-
-def stem(word: str, language: str) -> str:
-    """The Snowball stem of one lower-case word (folded or not, as FOLD_FIRST says)."""
-    return _stem_cached(language, word)
+    return list(stemmers[language].stemWords(words))
