@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -149,6 +150,8 @@ def test_attack_requests_are_bounded_while_a_page_view_completes(
         "zeroblob": sql("select length(zeroblob(900000000)) as s"),
         "replace": sql("select length(replace(printf('%.*c', 100000, 'x'), 'x', "
                        "printf('%.*c', 1000, 'y'))) as s"),
+        "trim": sql("select length(trim(printf('%.*c', 100000, 'a'), "
+                    "printf('%.*c', 100000, 'b') || 'a')) as s"),
         "prefix": ("/DB/search.json", {"q": "a*", "_shape": "array"}),
         "marks": ("/-/page", {"url": LONG, "q": "a"}),
     }
@@ -168,7 +171,8 @@ def test_attack_requests_are_bounded_while_a_page_view_completes(
     assert got["late hit"].json()[0]["s"] == "b" * 160 + "…"  # past SNIPPET_TEXT_LIMIT
     assert got["printf"].json() == [{"s": None}]  # above PRINTF_LIMIT: NULL at once
     assert got["zeroblob"].status_code == 400 and "too big" in got["zeroblob"].text
-    assert got["replace"].status_code == 400 and "too big" in got["replace"].text
+    assert got["replace"].json() == [{"s": None}]  # 100 MB, past LENGTH_LIMIT: NULL
+    assert got["trim"].json() == [{"s": 0}]  # 65 s in SQLite 3.40's own trim
     assert got["prefix"].status_code == 200  # "a*" searched as the word "a"
     assert got["marks"].status_code == 200
     paragraphs = lxml.html.fromstring(got["marks"].text).xpath("//article//p[mark]")
@@ -261,3 +265,45 @@ def test_a_server_error_is_one_log_line_and_a_plain_500(archive: tuple[Client, P
     line = caplog.records[0].getMessage()
     assert line.startswith("GET /-/somewhere: RuntimeError: boom second line")
     assert len(line) < guard.LOG_LINE_LIMIT * 2 + 200
+
+
+def bounded_connection() -> sqlite3.Connection:
+    """A connection with our bounded functions, as Datasette's connections have them."""
+    conn = sqlite3.connect(":memory:")
+    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, guard.LENGTH_LIMIT)
+    for name, (arity, function) in guard.bounded_functions(guard.private_connection()).items():
+        conn.create_function(name, arity, function, deterministic=True)
+    return conn
+
+
+SAME_AS_SQLITE = [
+    "instr(x'00ff00', x'ff')", "instr('été', 'é')", "instr(12.5, '.')", "instr(NULL, 'a')",
+    "instr('abc', x'62')", "replace(x'616263', 'b', 'X')", "replace('abc', '', 'x')",
+    "replace('a', NULL, 'b')", "replace(12345, 3, 'x')", "trim('xxaxx', 'x')", "trim('  a ')",
+    "ltrim('xxa', 'x')", "rtrim('axx', 'x')", "trim(x'78786178', 'x')", "trim('a-]^b', ']-^ab')",
+    "printf('%5.2f|%-4s|%d', 3.14159, 'ab', 42)", "format('%q', 'it''s')", "printf(NULL)",
+]
+
+
+@pytest.mark.parametrize("expression", SAME_AS_SQLITE)
+def test_our_bounded_functions_answer_as_sqlites_own(expression: str) -> None:
+    plain = sqlite3.connect(":memory:").execute(f"SELECT {expression}").fetchone()
+    assert bounded_connection().execute(f"SELECT {expression}").fetchone() == plain
+
+
+def test_quadratic_string_functions_run_linear_past_their_bound() -> None:
+    conn = bounded_connection()
+    n = 100_000
+    assert n * n > guard.QUADRATIC_LIMIT
+    a, b = "a" * n, "b" * n
+    one = conn.execute("SELECT instr(?, ?), instr(?, ?)", (a, a[: n // 2] + "b", a + "b", "ab"))
+    assert one.fetchone() == (0, n)
+    assert conn.execute("SELECT trim(?, ?), ltrim(?, ?), rtrim(?, ?)",
+                        (a, b + "a", "x" + a, b + "a", a + "x", b + "a")).fetchone() == (
+        "", "x" + a, a + "x")
+    assert conn.execute("SELECT length(replace(?, ?, 'c'))", (a + "b" + a, a + "b")).fetchone() \
+        == (n + 1,)
+    huge = conn.execute("SELECT replace(?, 'a', ?)", (a, "y" * 1000)).fetchone()
+    assert huge == (None,)  # 100 MB past the length limit: NULL at once
+    wide = conn.execute("SELECT replace(?, ?, ?)", (a + "b", a[:200] + "b", "y" * 10**6))
+    assert wide.fetchone() == (a[:-200] + "y" * 10**6,)  # the linear path, within the limit

@@ -10,6 +10,11 @@ without a traceback.
   SQLite 3.40 writes `printf('%.*c', 900000000, 'x')` one character at a time even after the
   length limit is hit (8 s a call), and Datasette's time limit cannot stop a function while
   it runs. Within the bound the call is SQLite's own printf, run on a private connection.
+- `instr(X, Y)`, `replace(X, Y, Z)` and the two-argument `trim`, `ltrim`, `rtrim` take time
+  len(X) x len(Y) in SQLite 3.40 (`trim` of two 100,000-character strings: 65 s). Past
+  `QUADRATIC_LIMIT` they run as Python's linear str.find, str.replace and a character class;
+  below it, as SQLite's own on the private connection. A result past the length limit is
+  NULL (as SQLite's printf answers), not an error whose traceback Datasette would print.
 - Errors: Datasette 0.65 prints every error's traceback with its locals through `rich` when
   rich is installed (it comes with wacz -> frictionless -> typer), synchronously on the event
   loop, and for a 404 outside an `except` block rich itself fails, so unknown addresses
@@ -35,6 +40,7 @@ from archive.plugins import hookimpl
 
 LENGTH_LIMIT = 64 * 1024 * 1024  # bytes of any one string or blob SQLite makes or reads
 PRINTF_LIMIT = 100_000  # the largest width or precision printf() accepts
+QUADRATIC_LIMIT = 10_000_000  # len(X) * len(Y) past which instr, replace, trim run linear
 LOG_LINE_LIMIT = 300  # characters of an error message written to the log
 log = logging.getLogger("embassy_archive.serve")
 
@@ -59,31 +65,89 @@ def printf_bounds(fmt: str, args: tuple[Any, ...]) -> int:
     return largest
 
 
-def _bounded_printf(conn: sqlite3.Connection) -> Any:
-    # NULL, not an error, for what it refuses: SQLite's printf answers NULL for a result over
+def _own(conn: sqlite3.Connection, name: str, args: tuple[Any, ...]) -> Any:
+    """SQLite's own function `name` on the private connection (NULL where it fails)."""
+    try:
+        return conn.execute(f"SELECT {name}({', '.join('?' * len(args))})", args).fetchone()[0]
+    except sqlite3.Error:
+        return None
+
+
+def _text(value: str | bytes) -> str:
+    # SQLite reads a blob given to a text function as UTF-8 text.
+    return value if isinstance(value, str) else value.decode("utf-8", "replace")
+
+
+def _run_length(run: re.Pattern[str], text: str) -> int:
+    found = run.match(text)
+    return found.end() if found else 0
+
+
+def _quadratic(x: Any, y: Any) -> bool:
+    return (isinstance(x, str | bytes) and isinstance(y, str | bytes)
+            and len(x) * len(y) > QUADRATIC_LIMIT)
+
+
+def private_connection() -> sqlite3.Connection:
+    """An in-memory connection under the same length limit, for SQLite's own functions."""
+    private = sqlite3.connect(":memory:", check_same_thread=False)
+    private.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, LENGTH_LIMIT)
+    return private
+
+
+def bounded_functions(conn: sqlite3.Connection) -> dict[str, tuple[int, Any]]:
+    """Our printf, format, instr, replace and two-argument trims, by name: (arity, function),
+    each answering as SQLite's own through `conn` (a private connection) within its bounds."""
+
+    # NULL, not an error, for what is refused: SQLite's printf answers NULL for a result over
     # the length limit, and Datasette prints the traceback of a function that raises.
     def printf(fmt: Any = None, *args: Any) -> Any:
         if isinstance(fmt, str) and printf_bounds(fmt, args) > PRINTF_LIMIT:
             return None
-        marks = ", ".join("?" * (1 + len(args)))
-        try:
-            return conn.execute(f"SELECT printf({marks})", (fmt, *args)).fetchone()[0]
-        except sqlite3.Error:
-            return None
+        return _own(conn, "printf", (fmt, *args))
 
-    return printf
+    def instr(x: Any, y: Any) -> Any:
+        if not _quadratic(x, y):
+            return _own(conn, "instr", (x, y))
+        if isinstance(x, bytes) and isinstance(y, bytes):
+            return x.find(y) + 1
+        return _text(x).find(_text(y)) + 1
+
+    def replace(x: Any, y: Any, z: Any) -> Any:
+        if not _quadratic(x, y) or not isinstance(z, str | bytes):
+            return _own(conn, "replace", (x, y, z))
+        x, y, z = _text(x), _text(y), _text(z)
+        if not y:
+            return x
+        if len(x) + x.count(y) * (len(z) - len(y)) > LENGTH_LIMIT:
+            return None
+        return x.replace(y, z)
+
+    def trimmer(left: bool, right: bool) -> Any:
+        def trim(x: Any, y: Any) -> Any:
+            if not _quadratic(x, y):
+                return _own(conn, "trim" if left and right else "ltrim" if left else "rtrim",
+                            (x, y))
+            x, chars = _text(x), "".join(re.escape(ch) for ch in set(_text(y)))
+            run = re.compile(f"[{chars}]*" if chars else "")
+            start = _run_length(run, x) if left else 0
+            end = len(x) - (_run_length(run, x[::-1]) if right else 0)
+            return x[start:max(start, end)]
+
+        return trim
+
+    return {"printf": (-1, printf), "format": (-1, printf), "instr": (2, instr),
+            "replace": (3, replace), "trim": (2, trimmer(True, True)),
+            "ltrim": (2, trimmer(True, False)), "rtrim": (2, trimmer(False, True))}
 
 
 @hookimpl
 def prepare_connection(conn: sqlite3.Connection, database: str, datasette: Any) -> None:
     conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, LENGTH_LIMIT)
-    # SQLite's printf itself, on a connection of its own that no one else can reach (its
-    # name is overridden on `conn` only); one per connection, so one per Datasette thread.
-    private = sqlite3.connect(":memory:", check_same_thread=False)
-    private.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, LENGTH_LIMIT)
-    printf = _bounded_printf(private)
-    conn.create_function("printf", -1, printf, deterministic=True)
-    conn.create_function("format", -1, printf, deterministic=True)
+    # SQLite's own functions, on a connection of its own that no one else can reach (their
+    # names are overridden on `conn` only); one per connection, so one per Datasette thread.
+    for name, (arity, function) in bounded_functions(private_connection()).items():
+        conn.create_function(name, arity, function, deterministic=True)
 
 
 def _status_and_message(exception: BaseException) -> tuple[int, Any, str | None]:
