@@ -88,7 +88,6 @@ CREATE TABLE IF NOT EXISTS captures (
 -- The latest content of every page.
 CREATE TABLE IF NOT EXISTS pages (
     url TEXT PRIMARY KEY,
-    id INTEGER NOT NULL UNIQUE,  -- the page's number: its key in pages_fts
     site TEXT,
     language TEXT,
     title TEXT,
@@ -105,7 +104,8 @@ CREATE TABLE IF NOT EXISTS pages (
     capture_id INTEGER REFERENCES captures(id),
     extractor TEXT,
     language_declared TEXT,
-    language_detected TEXT
+    language_detected TEXT,
+    id INTEGER NOT NULL UNIQUE  -- the page's number: its key in pages_fts
 );
 
 -- The latest content's sections, in page order.
