@@ -9,47 +9,13 @@ last checked it (`checked_lastmod`). Functions take `db` first and never commit 
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from sqlite_utils import Database
 
 from scraper.store_protocol import KnownURL, Listed
 
-# Migration steps (appended to archive/schema.py's MIGRATIONS): the table, the crawls column,
-# and the URLs older archives already know, so their first night with this schema is a recrawl.
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS revisits (
-    url TEXT PRIMARY KEY,
-    site TEXT NOT NULL,
-    last_checked TEXT,
-    checks INTEGER NOT NULL DEFAULT 0,
-    changes INTEGER NOT NULL DEFAULT 0,
-    listed_lastmod TEXT,
-    checked_lastmod TEXT
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS revisits_site ON revisits(site, last_checked);
-ALTER TABLE crawls ADD COLUMN skipped_by_lastmod INTEGER;
-INSERT OR IGNORE INTO revisits(url, site, last_checked, checks)
-    SELECT c.url, f.site, max(c.fetched_at), count(*) FROM captures c
-    JOIN frontier f ON f.crawl_id = c.crawl_id AND f.url = c.url
-    WHERE c.status IS NOT NULL GROUP BY c.url;
-INSERT OR IGNORE INTO revisits(url, site, last_checked, checks)
-    SELECT url, site, last_seen, 1 FROM pages WHERE site IS NOT NULL AND last_seen IS NOT NULL;
-"""
-STEPS: list[str | Callable[[sqlite3.Connection], None]] = [SCHEMA]
-
 _COLUMNS = "url, last_checked, listed_lastmod, checked_lastmod, checks, changes"
-
-# Migration 9: which listing (sitemap or feed) last named each URL and in which crawl, and, on a
-# listing's own row, the last crawl that read it whole. A URL whose listing was read again later
-# without it was taken off: re-checked the same night (recrawl.py, rule 4). A listing not read
-# again (a child sitemap whose date did not move) leaves its URLs listed.
-LISTED_IN = """
-ALTER TABLE revisits ADD COLUMN listed_in INTEGER;
-ALTER TABLE revisits ADD COLUMN listed_by TEXT;
-ALTER TABLE revisits ADD COLUMN parsed_in INTEGER;
-"""
 _CHUNK = 500  # URLs per IN (...) query, well under SQLite's variable limit
 
 
