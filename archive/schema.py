@@ -8,6 +8,7 @@ archive written by a newer version of the package is refused, untouched.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable
 
@@ -51,6 +52,8 @@ def ensure_schema(db: Database, upto: int | None = None, progress: Progress | No
     if version > LATEST:
         path = conn.execute("PRAGMA database_list").fetchone()[2] or "this archive"
         raise newer_archive(path, version, LATEST)
+    if version == LATEST and upto is None and _complete(conn) and search_index.is_current(conn):
+        return  # nothing to do: no write lock taken (a reader opening during a crawl)
     new = version == 0 and not _tables(conn)
     # Off while tables are converted (a dropped table must not cascade); the foreign keys
     # are checked below before anything commits.
@@ -94,6 +97,17 @@ def _version(conn: sqlite3.Connection) -> int:
 def _tables(conn: sqlite3.Connection) -> list[str]:
     return [r[0] for r in conn.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'migrations'")]
+
+
+def _declared_names() -> set[str]:
+    return set(re.findall(r"CREATE (?:VIRTUAL )?(?:TABLE|INDEX) IF NOT EXISTS (\w+)",
+                          declared_sql()))
+
+
+def _complete(conn: sqlite3.Connection) -> bool:
+    """Does the file hold every table and index the declaration names?"""
+    present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+    return _declared_names() <= present
 
 
 def _apply_declared(conn: sqlite3.Connection) -> None:

@@ -115,3 +115,16 @@ def test_sites_keyed_by_host_become_sites_keyed_by_name_with_their_pages_joined(
         "SELECT p.title, s.host, s.hosts FROM pages p JOIN sites s ON s.name = p.site")}
     assert joined == {"A": ("ml.ambafrance.org", '["ml.ambafrance.org"]'),
                       "B": ("127.0.0.1:8765", '["127.0.0.1:8765"]')}
+
+
+def test_opening_a_current_archive_takes_no_write_lock(tmp_path: Path) -> None:
+    path = tmp_path / "archive.db"
+    ensure_schema(Database(path))
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # a crawl in the middle of a visit's transaction
+    try:
+        reader = Database(path)
+        ensure_schema(reader)  # a lock attempt would wait out busy_timeout, then raise
+        assert schema_version(reader) == LATEST
+    finally:
+        writer.execute("ROLLBACK")
