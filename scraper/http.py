@@ -3,7 +3,8 @@
 `Fetcher.fetch(url)` never raises for a network or server problem: it returns a `Capture` whose
 `error` is a `scraper.outcomes.FailureReason` (the list, with what each means, is there).
 robots.txt (scraper/robots.py) is consulted once per hop of each fetch, and the per-host rate,
-connection limit and backoff live in scraper/throttle.py.
+connection limit and backoff live in scraper/throttle.py. Every request to a host goes through
+that host's turn (`_attempt`): robots.txt, sitemaps and feeds, each redirect hop, each retry.
 
 `status` is the status of the last response received (None when none came), `final_url` the last
 URL reached or tried, so a refused redirect target is on record.
@@ -371,6 +372,7 @@ class Fetcher:
                 async with asyncio.timeout(self.politeness.total_timeout):
                     request = self._client.build_request("GET", url, headers=headers)
                     response = await self._client.send(request, stream=True)
+                    throttle.answered(turn)  # the host has read the request: the gap counts
                     try:
                         answer = _Answer(url, response.status_code, _headers(response), None, 0)
                         answer.body = await self._read_body(

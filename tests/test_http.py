@@ -274,24 +274,27 @@ def test_concurrent_fetches_never_exceed_the_per_host_rate(srv: FaultServer) -> 
     run(fetch_all([f"{srv.url}/ok?i={i}" for i in range(8)], polite))
     gaps = _gaps(srv)
     assert len(gaps) == 8  # robots.txt and eight pages
-    # Slack for the server thread's own scheduling; the client spaces sends by the full delay.
-    assert min(gaps) >= 0.15 * 0.75
-    assert sum(gaps) >= 8 * 0.15 * 0.95
+    # No slack: each request leaves the full delay after the host began answering the last,
+    # so the server's own log shows every gap whatever the load on the machine.
+    assert min(gaps) >= 0.15
 
 
 def test_robots_crawl_delay_wins_over_a_shorter_delay() -> None:
     with serve_faults(crawl_delay=0.3) as srv:
         run(fetch_all([f"{srv.url}/ok?i={i}" for i in range(3)]))
         gaps = _gaps(srv)[1:]  # from the first page on: the delay is known once robots is read
-        assert len(gaps) == 2 and min(gaps) >= 0.3 * 0.75
+        assert len(gaps) == 2 and min(gaps) >= 0.3
 
 
-def test_at_most_two_requests_to_one_host_run_at_once() -> None:
-    polite = Politeness(**{**FAST.__dict__, "read_timeout": 2.0, "delay": 0.01})
+@pytest.mark.parametrize(("delay", "at_once"), [(0.0, 2), (0.01, 1)])
+def test_at_most_two_requests_to_one_host_run_at_once(delay: float, at_once: int) -> None:
+    # With a delay, the next request waits for the host's answer to the last (the gap counts
+    # from it, scraper/throttle.py): one on the wire at a time. Without, the two connections.
+    polite = Politeness(**{**FAST.__dict__, "read_timeout": 2.0, "delay": delay})
     with serve_faults(slow_seconds=0.3) as srv:
         captures = run(fetch_all([f"{srv.url}/slow?i={i}" for i in range(6)], polite))
         assert all(c.status == 200 for c in captures)
-        assert srv.max_in_flight == 2
+        assert srv.max_in_flight == at_once
 
 
 # -- links and redirects to other loopback addresses ---------------------------------------------
