@@ -22,7 +22,13 @@ from typing import Any, Self
 
 from sqlite_utils import Database
 
-from archive.errors import ArchiveError, ArchiveMissing, ForeignDatabase, NotAnArchive
+from archive.errors import (
+    ArchiveError,
+    ArchiveMissing,
+    ForeignDatabase,
+    NotAnArchive,
+    storage_failure,
+)
 from archive.lock import crawl_lock
 from archive.plugins.reader_data import full_timestamp, page_captures, version_at
 from archive.schema import ensure_schema
@@ -130,6 +136,8 @@ def open_archive(path: str | Path, *, create: bool = True, lock: bool = False,
     index rebuilt (minutes for a large one).
     """
     db_path = Path(path)
+    if db_path.is_dir():
+        raise NotAnArchive(f"{path} is a folder: an archive is a file, e.g. {db_path / 'archive.db'}")
     if not db_path.is_file():
         if not create:
             raise ArchiveMissing(
@@ -160,7 +168,9 @@ def _open_database(db_path: Path, progress: Callable[[str], None] | None) -> Dat
         ensure_schema(db, progress=progress)
     except sqlite3.DatabaseError as exc:
         db.close()
-        raise NotAnArchive(f"{db_path} is not an embassy-archive database ({exc})") from None
+        # A disk that refused the conversion's writes is not a damaged archive.
+        raise storage_failure(exc, db_path) or NotAnArchive(
+            f"{db_path} is not an embassy-archive database ({exc})") from None
     except ArchiveError:
         db.close()
         raise
