@@ -40,7 +40,9 @@ from archive.plugins import (
     home,
     memento,
     reader,
+    replay,
     search_page,
+    tables,
     ui,
     year_facet,
 )
@@ -59,7 +61,8 @@ SETTINGS: dict[str, Any] = {
     "allow_download": False,
     "default_cache_ttl": 60,
 }
-PLUGINS = (fts, guard, exports, ui, reader, feed, home, year_facet, memento, search_page)
+PLUGINS = (fts, guard, exports, ui, reader, replay, feed, home, year_facet, memento,
+           search_page, tables)
 PACKAGE = Path(__file__).resolve().parent
 
 

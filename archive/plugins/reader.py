@@ -4,9 +4,11 @@ Routes (all read-only, on the served archive):
 - `/-/page?url=U[&version=N]`  the page as it reads: title, breadcrumb, dates, sections in the
   page's own language and direction, translations, versions, captures;
 - `/-/diff?url=U[&from=N&to=M][&only=changes]`  what changed between two versions;
-- `/-/capture/<id>`  a capture: when, status, headers, the page as fetched in a sandboxed frame;
-  `/-/capture/<id>/frame` (that frame's document, under a CSP that blocks scripts and every
-  request), `/-/capture/<id>/source` (as text) and `/-/capture/<id>/raw` (the bytes).
+- `/-/capture/<id>`  a capture replayed: a bar (its time, status, the previous and next
+  capture, the way back to the page view), the page as fetched in a sandboxed frame, then its
+  headers; `/-/capture/<id>/frame` (that frame's document, its links and resources rewritten
+  into the archive by replay.py, under a CSP that blocks scripts and every request that
+  leaves the archive), `/-/capture/<id>/source` (as text) and `/-/capture/<id>/raw` (bytes).
 """
 
 from __future__ import annotations
@@ -20,18 +22,19 @@ from typing import Any, TypeVar
 
 from datasette.utils.asgi import Response
 
-from archive import diff
-from archive.plugins import highlight, hookimpl, links
+from archive import changes, diff
+from archive.plugins import highlight, hookimpl, links, replay
 from archive.plugins import reader_data as data
 
 T = TypeVar("T")
 
-# The page as fetched runs nothing and loads nothing: no script, no frame, no request to the
-# live site (images and styles only inline or from data:), and `sandbox` gives it an opaque
-# origin even if it is opened outside our sandboxed iframe.
-FRAME_CSP = ("default-src 'none'; img-src data:; style-src 'unsafe-inline' data:; "
-             "font-src data:; form-action 'none'; frame-ancestors 'self'; base-uri 'none'; "
-             "sandbox")
+# The page as fetched runs nothing and loads nothing from the live site: no script, no frame;
+# images, styles and fonts only from the archive itself (replay.py points them at its
+# captures) or inline; `sandbox` gives it an opaque origin even opened outside our sandboxed
+# iframe, and lets a reader's click (never a script) open a link in the whole window.
+FRAME_CSP = ("default-src 'none'; img-src 'self' data:; style-src 'self' 'unsafe-inline' data:; "
+             "font-src 'self' data:; form-action 'none'; frame-ancestors 'self'; "
+             "base-uri 'none'; sandbox allow-top-navigation-by-user-activation")
 SAFE_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
 
 
@@ -56,11 +59,14 @@ def _int(value: str | None) -> int | None:
         return None
 
 
-async def _render(datasette: Any, request: Any, template: str, context: dict[str, Any],
-                  status: int = 200) -> Response:
+async def render(datasette: Any, request: Any, template: str, context: dict[str, Any],
+                 status: int = 200) -> Response:
     context = {"links": links, "database": archive_database(datasette).name, **context}
     html = await datasette.render_template(template, context, request=request)
     return Response.html(html, status=status)
+
+
+_render = render
 
 
 async def _not_found(datasette: Any, request: Any, message: str) -> Response:
@@ -140,8 +146,11 @@ def _page_context(conn: Any, url: str, at: str | None, number: int | None
         "page": page, "content": content, "version": chosen, "versions": versions,
         "at": current_at, "note": note,
         "breadcrumb": _breadcrumb(content.get("breadcrumb")),
+        # Translations are stored for today's content only: an old version lists them as
+        # today's, says so, and links each to its own version of that date.
         "translations": data.translations(conn, url),
         "captures": captures, "calendar": _calendar(captures),
+        "checks": data.checks(conn, url),
         "dir": links.direction(content.get("language")),
     }
 
@@ -187,6 +196,7 @@ def _page_json(context: dict[str, Any], cite: str) -> dict[str, Any]:
         "captures": [{k: c.get(k) for k in ("id", "url", "fetched_at", "status", "error",
                                             "outcome", "content_type", "source")}
                      for c in context["captures"]],
+        "checks": context["checks"],
     }
 
 
@@ -230,7 +240,8 @@ def _diff_context(conn: Any, url: str, old: str | None, new: str | None
     a = _diff_side(conn, page["url"], old) or data.version(
         conn, page["url"], max(b["version"] - 1, 1))
     assert a is not None
-    return {"page": page, "versions": versions, "old": a, "new": b,
+    change = changes.classify(a, b) if a["version"] != b["version"] else None
+    return {"page": page, "versions": versions, "old": a, "new": b, "change": change,
             "diff": diff.diff_versions(a, b), "dir": links.direction(b.get("language"))}
 
 
@@ -254,6 +265,8 @@ async def diff_view(request: Any, datasette: Any) -> Response:
             "from": {k: context["old"][k] for k in ("at", "version", "captured_at")},
             "to": {k: context["new"][k] for k in ("at", "version", "captured_at")},
             "changed": d.changed, **dataclasses.asdict(d),
+            "class": context["change"].kind if context["change"] else None,
+            "size": context["change"].size if context["change"] else 0,
         }, default=str)
     only = _only_changes(request.args.getlist("only"), context["old"], context["new"])
     context.update(only_changes=only, diff_module=diff,
@@ -290,16 +303,30 @@ def _charset(content_type: str | None) -> str:
     return "utf-8"
 
 
+def _neighbours(conn: Any, cap: dict[str, Any]) -> dict[str, Any]:
+    """The page a capture belongs to, and the captures of that page before and after it."""
+    page = data.find_page(conn, cap["url"]) or (
+        data.find_page(conn, cap["final_url"]) if cap.get("final_url") else None)
+    same = data.page_captures(conn, page["url"] if page else cap["url"])
+    ids = [c["id"] for c in same]
+    at = ids.index(cap["id"]) if cap["id"] in ids else -1
+    return {"page": page, "previous": same[at - 1] if at > 0 else None,
+            "next": same[at + 1] if 0 <= at < len(same) - 1 else None,
+            "position": at + 1, "count": len(same)}
+
+
 async def capture_view(request: Any, datasette: Any) -> Response:
-    capture_id = int(request.url_vars["id"])
+    raw_id = request.url_vars["id"]
+    capture_id = links.sqlite_int(raw_id)
     part = request.url_vars.get("part") or ""
-    cap = await read(datasette, data.capture, capture_id)
+    cap = await read(datasette, data.capture, capture_id) if capture_id is not None else None
     if cap is None:
-        return await _not_found(datasette, request, f"No capture has the number {capture_id}.")
+        return await _not_found(datasette, request, f"No capture has the number {raw_id}.")
     if part == "":
-        page = await read(datasette, data.find_page, cap["url"])
+        around = await read(datasette, _neighbours, cap)
         return await _render(datasette, request, "archive_capture.html", {
-            "capture": cap, "headers": _headers(cap.get("headers")), "page": page,
+            "capture": cap, "headers": _headers(cap.get("headers")), **around,
+            "stamp": replay.stamp_of(cap["fetched_at"]),
             "has_body": bool(cap.get("sha256")),
             "is_html": "html" in (cap.get("content_type") or "").lower()})
     body = await read(datasette, data.body, cap["sha256"]) if cap.get("sha256") else None
@@ -310,8 +337,14 @@ async def capture_view(request: Any, datasette: Any) -> Response:
 
 def _capture_part(cap: dict[str, Any], part: str, body: bytes) -> Response:
     if part == "frame":
-        # Served as HTML only under the CSP: never as live HTML in the archive's origin.
-        return Response(body, content_type=f"text/html; charset={_charset(cap['content_type'])}",
+        # Served as HTML only under the CSP: never as live HTML in the archive's origin. Its
+        # links and resources lead to the archive's captures nearest in time.
+        charset = _safe_codec(_charset(cap["content_type"]))
+        if "html" in (cap.get("content_type") or "text/html").lower():
+            body = replay.rewrite(body, charset, cap.get("final_url") or cap["url"],
+                                  replay.stamp_of(cap["fetched_at"]))
+            charset = "utf-8"
+        return Response(body, content_type=f"text/html; charset={charset}",
                         headers={"Content-Security-Policy": FRAME_CSP, **SAFE_HEADERS})
     if part == "source":
         text = body.decode(_safe_codec(_charset(cap["content_type"])), errors="replace")
@@ -338,6 +371,8 @@ def register_routes() -> list[tuple[str, Any]]:
     return [
         (r"^/-/page(\.(?P<format>json))?$", page_view),
         (r"^/-/diff(\.(?P<format>json))?$", diff_view),
-        (r"^/-/capture/(?P<id>\d+)$", capture_view),
-        (r"^/-/capture/(?P<id>\d+)/(?P<part>frame|source|raw)$", capture_view),
+        # Any id, so that a mistyped one gets our sentence (not Datasette's "Database not
+        # found"): capture_view answers 404 for what is not a capture's number.
+        (r"^/-/capture/(?P<id>[^/.]+)$", capture_view),
+        (r"^/-/capture/(?P<id>[^/.]+)/(?P<part>frame|source|raw)$", capture_view),
     ]

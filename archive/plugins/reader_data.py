@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 import sqlite3
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit, urlunsplit
 
+from archive import changes as change_classes
 from archive import store
 
 Row = dict[str, Any]
@@ -31,20 +32,45 @@ def _one(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...] = ()) -> Ro
     return found[0] if found else None
 
 
+def url_variants(url: str) -> list[str]:
+    """The forms of an address that the crawler normalises alike, the address first: without
+    its #fragment, with http for https and back, with and without a trailing slash, the host
+    in lower case. Pure (archive/ keeps to scraper.models, so scraper.urls is not asked).
+
+    >>> url_variants("HTTPS://ml.ambafrance.org/Visas/#top")[:4]
+    ['HTTPS://ml.ambafrance.org/Visas/#top', 'https://ml.ambafrance.org/Visas/', 'http://ml.ambafrance.org/Visas/', 'https://ml.ambafrance.org/Visas']
+    """
+    url = url.strip()
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return [url]
+    path = parts.path or "/"
+    paths = [path, path.rstrip("/") or "/"] if path.endswith("/") else [path, path + "/"]
+    schemes = ["https", "http"] if parts.scheme.lower() == "https" else ["http", "https"]
+    out = [url]
+    for p in paths:
+        for scheme in schemes:
+            out.append(urlunsplit((scheme, parts.netloc.lower(), p, parts.query, "")))
+    return list(dict.fromkeys(out))
+
+
 def url_candidates(url: str) -> list[str]:
-    """The stored forms a reader's address may have: as given, and percent-encoded (an IRI
-    shown decoded in a link comes back decoded)."""
-    encoded = _NON_ASCII.sub(lambda m: quote(m.group(0), safe=""), url)
-    return list(dict.fromkeys([url, encoded]))
+    """The stored forms a reader's address may have: each of its variants (`url_variants`)
+    as given and percent-encoded (an IRI shown decoded in a link comes back decoded)."""
+    out: list[str] = []
+    for variant in url_variants(url):
+        encoded = _NON_ASCII.sub(lambda m: quote(m.group(0), safe=""), variant)
+        out.extend((variant, encoded))
+    return list(dict.fromkeys(out))
 
 
 def find_page(conn: sqlite3.Connection, url: str) -> Row | None:
-    """The `pages` row of a URL in any of its forms, or None."""
-    for candidate in url_candidates(url):
-        row = _one(conn, "SELECT * FROM pages WHERE url = ?", (candidate,))
-        if row:
-            return row
-    return None
+    """The `pages` row of a URL in any of its forms (the form given wins), or None."""
+    candidates = url_candidates(url)
+    marks = ", ".join("?" * len(candidates))
+    found = {row["url"]: row for row in _rows(
+        conn, f"SELECT * FROM pages WHERE url IN ({marks})", tuple(candidates))}
+    return next((found[c] for c in candidates if c in found), None)
 
 
 def sections(conn: sqlite3.Connection, url: str) -> list[Row]:
@@ -109,6 +135,46 @@ def page_captures(conn: sqlite3.Connection, url: str) -> list[Row]:
                        "ORDER BY fetched_at, id", {"url": url})
 
 
+# What a check found, as the timeline says it, from a capture's outcome or a frontier state.
+CHECK_KINDS = {"new": "fetched", "changed": "fetched", "unchanged": "unchanged",
+               "not_modified": "unchanged", "gone": "gone", "failed": "failed",
+               "document": "fetched", "redirect": "redirected", "skipped": "skipped"}
+
+
+def checks(conn: sqlite3.Connection, url: str) -> Row:
+    """Every check of the page, newest first, and what `revisits` counts of them.
+
+    A check that brought a body or failed is a capture; an unchanged check (a 304, the same
+    body, recorded compactly) is only its crawl's frontier state, dated by its crawl. Returns
+    {"items": [{time, kind, outcome, status, capture_id, crawl_id, exact}], "last_checked",
+    "checks", "changes"}; `exact` is False when only the crawl's time is known.
+    """
+    items: list[Row] = []
+    crawls_with_capture = set()
+    for c in page_captures(conn, url):
+        crawls_with_capture.add(c.get("crawl_id"))
+        kind = CHECK_KINDS.get(c.get("outcome") or "", "failed" if c.get("error") else "fetched")
+        items.append({"time": c["fetched_at"], "kind": kind, "outcome": c.get("outcome"),
+                      "status": c.get("status"), "error": c.get("error"),
+                      "capture_id": c["id"], "crawl_id": c.get("crawl_id"), "exact": True})
+    for f in _rows(conn, "SELECT f.crawl_id, f.state, coalesce(c.finished_at, c.started_at) "
+                         "AS time FROM frontier f JOIN crawls c ON c.id = f.crawl_id "
+                         "WHERE f.url = ? AND f.state IN ('unchanged', 'not_modified')",
+                   (url,)):
+        if f["crawl_id"] in crawls_with_capture:
+            continue
+        items.append({"time": f["time"], "kind": "unchanged", "outcome": f["state"],
+                      "status": 304 if f["state"] == "not_modified" else None, "error": None,
+                      "capture_id": None, "crawl_id": f["crawl_id"], "exact": False})
+    items.sort(key=lambda i: (i["time"] or "", i["capture_id"] or 0), reverse=True)
+    revisit = _one(conn, "SELECT last_checked, checks, changes FROM revisits WHERE url = ?",
+                   (url,)) or {}
+    last = max([revisit.get("last_checked") or "", *(i["time"] or "" for i in items)])
+    return {"items": items, "last_checked": last or None,
+            "checks": max(int(revisit.get("checks") or 0), len(items)),
+            "changes": revisit.get("changes")}
+
+
 def captures(conn: sqlite3.Connection, url: str) -> list[Row]:
     """Every capture of the page at `url` (see `page_captures`)."""
     return page_captures(conn, url)
@@ -162,6 +228,49 @@ def changes(conn: sqlite3.Connection, site: str | None = None, url: str | None =
     ) ORDER BY time DESC, url LIMIT :limit
     """
     return _rows(conn, sql, {"site": site, "url": url, "limit": limit})
+
+
+def _version_row(conn: sqlite3.Connection, url: str, at: str | None) -> Row | None:
+    if at is None:
+        return None
+    return _one(conn, "SELECT title, text, sections, published, modified FROM page_versions "
+                      "WHERE url = ? AND at = ? ORDER BY version DESC LIMIT 1", (url, at))
+
+
+def classified(conn: sqlite3.Connection, found: list[Row]) -> list[Row]:
+    """`changes` rows with each change's class, label, size and significance
+    (archive/changes.py): a changed page's two versions compared."""
+    for row in found:
+        if row["change"] == "changed":
+            result = change_classes.classify(_version_row(conn, row["url"], row["at_before"]),
+                                             _version_row(conn, row["url"], row["at"]))
+        else:
+            result = change_classes.Change(row["change"], 0, 0.0)
+        row.update(kind=result.kind, kind_label=result.label, size=result.size,
+                   share=result.share, significant=result.significant)
+    return found
+
+
+def significant_changes(conn: sqlite3.Connection, site: str | None = None,
+                        url: str | None = None, limit: int = 100,
+                        significant_only: bool = True) -> list[Row]:
+    """The latest `limit` changes, classified; only the significant ones unless asked."""
+    if not significant_only:
+        return classified(conn, changes(conn, site, url, limit))
+    kept: list[Row] = []
+    batch = limit * 4
+    while True:
+        found = classified(conn, changes(conn, site, url, batch))
+        kept = [row for row in found if row["significant"]]
+        if len(kept) >= limit or len(found) < batch:
+            return kept[:limit]
+        batch *= 4
+
+
+def site_exists(conn: sqlite3.Connection, site: str) -> bool:
+    """Whether `site` names a configured site or the site of an archived page."""
+    return _one(conn, "SELECT 1 AS x FROM sites WHERE name = ? UNION ALL "
+                      "SELECT 1 FROM pages WHERE site = ? LIMIT 1", (site, site)) is not None
 
 
 def summary(conn: sqlite3.Connection) -> Row:
