@@ -127,10 +127,54 @@ def reader_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
 
     path = tmp_path_factory.mktemp("reader-browser") / "archive.db"
     sample = crawl_two_editions(path)
+    add_arabic_edit(path, sample + AR_PATH)
     with LiveSite() as live:
         capture_id = add_hostile_capture(path, live.url)
         with served_archive(path) as base:
             yield base, sample, live, capture_id
+
+
+AR_PATH = ("/%D8%AC%D9%87%D8%A7%D8%B2-%D8%A7%D9%84%D8%A3%D9%85%D9%86-%D8%A7%D9%84%D8%AF"
+           "%D8%A7%D8%AE%D9%84%D9%8A-4212")
+AR_OLD = "يُنَظِّمُ المَكْتَبُ دَوْرَاتٍ تَدْرِيبِيَّةً كُلَّ سَنَةٍ."
+AR_NEW = "يُنَظِّمُ المَكْتَبُ دَوْرَاتٍ تَدْرِيبِيَّةً مَرَّتَيْنِ فِي السَّنَةِ لِلشُّرْطَةِ وَالدَّرَكِ."
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+def add_arabic_edit(path: Path, url: str) -> None:
+    """A later version of the Arabic page whose second paragraph was rewritten."""
+    import sqlite3
+
+    from sqlite_utils import Database
+
+    from archive import store
+    from scraper import extract_page
+    from scraper.models import Capture
+
+    conn = sqlite3.connect(path)
+    (sha, site), = conn.execute("SELECT c.sha256, p.site FROM pages p JOIN captures c "
+                                "ON c.id = p.capture_id WHERE p.url = ?", (url,))
+    body = store.capture_body(conn, sha)
+    conn.close()
+    assert body is not None and AR_OLD.encode() in body
+    body = body.replace(AR_OLD.encode(), AR_NEW.encode())
+    db = Database(path)
+    when = "2098-03-01T09:00:00Z"
+    with db.conn:
+        capture_id = store.save_capture(db, Capture(
+            url, when, 200, content_type="text/html; charset=utf-8",
+            headers={"content-type": "text/html; charset=utf-8"}, body=body), None)
+        store.set_outcome(db, capture_id, store.save_extraction(
+            db, extract_page(body, url), capture_id, site, when))
+    db.conn.close()
+
+
+def doc_shot(page: Any, name: str, locator: Any = None) -> Path:
+    """A small screenshot for docs/: the viewport (or one element), not the whole page."""
+    target = DOCS / f"{name}.png"
+    (locator or page).screenshot(path=str(target))
+    assert 3000 < target.stat().st_size < 400_000
+    return target
 
 
 def shot(page: Any, name: str) -> Path:
@@ -239,3 +283,99 @@ def test_the_home_page_invites_a_search_that_marks_its_hits(
     page.wait_for_url("**/-/page?url=**")
     assert page.locator("article h1").count() == 1
     assert live.requests == []
+
+
+# --- issue 18: replay inside the archive, right to left, the timeline, tables on a phone ----
+
+def test_a_replayed_capture_keeps_its_links_and_resources_inside_the_archive(
+    reader_site: tuple[str, str, Any, int], page: Any
+) -> None:
+    base, sample, live, _ = reader_site
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(f"{base}/-/page?url={sample}/Le-Service-de-Securite-Interieure")
+    page.locator("ol.checks a", has_text="capture").first.click()
+    page.wait_for_url("**/-/capture/**")
+    first = page.url
+    bar = page.locator("nav.replay-bar")
+    assert "Captured" in bar.inner_text() and "200" in bar.inner_text()
+    frame = page.frame_locator("iframe.as-fetched")
+    frame.locator("h1").first.wait_for()
+    doc_shot(page, "replay")
+    # A link in the page opens the archive's capture of its target, in the whole window.
+    frame.locator("nav.menu-principal a", has_text="Visas").click()
+    page.wait_for_url(lambda url: "/-/capture/" in url and url != first)
+    assert "-Visas-2510-" in page.locator("nav.replay-bar .address").inner_text()
+    frame = page.frame_locator("iframe.as-fetched")
+    frame.locator("h1").first.wait_for()
+    # A link to a site the crawl never reached says so, inside the archive.
+    frame.locator("a", has_text="France Diplomatie").first.click()
+    page.wait_for_url("**/-/replay/**")
+    assert "holds no capture" in page.inner_text("body")
+    page.go_back()
+    page.wait_for_url("**/-/capture/**")
+    page.locator("nav.replay-bar a.back").click()
+    page.wait_for_url("**/-/page?url=**&at=**")
+    page.wait_for_timeout(300)
+    outside = [u for u in requests if not u.startswith((base, "data:", "about:"))]
+    assert outside == [] and live.requests == []
+    assert page.dialogs == []
+
+
+def test_an_arabic_page_and_its_side_by_side_diff_align_right(
+    reader_site: tuple[str, str, Any, int], page: Any
+) -> None:
+    base, sample, _, _ = reader_site
+    page.set_viewport_size({"width": 1100, "height": 800})
+    page.goto(f"{base}/-/page?url={sample}{AR_PATH}")
+    article = page.locator("article")
+    paragraph = article.locator("p").first
+    assert paragraph.evaluate("e => getComputedStyle(e).textAlign") in ("right", "start")
+    box, text = article.bounding_box(), paragraph.evaluate(
+        "e => { const r = document.createRange(); r.selectNodeContents(e); "
+        "const b = r.getBoundingClientRect(); return [b.left, b.right]; }")
+    # The text ends at the article's right edge, where Arabic starts.
+    assert abs(text[1] - (box["x"] + box["width"])) < 4
+    doc_shot(page, "page-ar", page.locator("div.reader"))
+    page.goto(f"{base}/-/diff?url={sample}{AR_PATH}&view=sides&only=all")
+    old, new = page.locator(".sides .old").first, page.locator(".sides .new").first
+    assert old.locator(".side-label").inner_text().lower() == "before"
+    # Before comes first in reading order: on the right in Arabic.
+    assert old.bounding_box()["x"] > new.bounding_box()["x"]
+    assert new.evaluate("e => getComputedStyle(e).textAlign") in ("right", "start")
+    assert new.evaluate("e => getComputedStyle(e).direction") == "rtl"
+    assert new.locator("ins").count() >= 1 and old.locator("del").count() >= 1
+    doc_shot(page, "diff-ar-sides")
+
+
+def test_the_timeline_shows_unchanged_checks_and_the_last_check(
+    reader_site: tuple[str, str, Any, int], page: Any
+) -> None:
+    base, sample, _, _ = reader_site
+    page.goto(f"{base}/-/page?url={sample}/")
+    checks = page.locator("ol.checks li")
+    assert checks.count() >= 2
+    assert page.locator("ol.checks li.unchanged").count() >= 1
+    assert "last checked" in page.locator("p.site-line").inner_text()
+    doc_shot(page, "timeline", page.locator("aside.about"))
+
+
+def test_pages_read_on_a_phone(reader_site: tuple[str, str, Any, int], page: Any) -> None:
+    base, _, _, _ = reader_site
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{base}/archive/pages")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 400, width  # no sideways scrolling
+    rows = page.locator("table.rows-and-columns tbody tr")
+    assert rows.count() >= 10
+    heights = [rows.nth(i).bounding_box()["height"] for i in range(rows.count())]
+    assert max(heights) < 420, max(heights)  # an excerpt, not the whole text
+    arabic = page.locator("td.col-text span[dir=auto]", has_text="ال").first
+    assert arabic.evaluate("e => getComputedStyle(e).direction") == "rtl"
+    page.locator("p.chosen-columns").scroll_into_view_if_needed()
+    page.evaluate("window.scrollBy(0, document.querySelector('p.chosen-columns')"
+                  ".getBoundingClientRect().top - 8)")
+    doc_shot(page, "pages-390")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{base}/archive/pages")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1290
