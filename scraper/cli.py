@@ -263,6 +263,12 @@ def demo(port: int, db_path: str, pages: int, sample_port: int, no_serve: bool) 
             options=CrawlOptions(max_pages=pages + 500), reporter=Reporter(),
         )
         click.echo(result.summary(), err=True)
+        if result.counts.get("failed"):
+            # The sample site links to one page it never had, on purpose: the crawl records
+            # the 404 as a failure, as it would on a real site.
+            click.echo("  (expected: the sample site links on purpose to a page it never had, "
+                       "/Ancien-communique-supprime-3999, which answers 404; the failure is "
+                       "in the captures table, outcome failed)", err=True)
         if not no_serve:
             _serve(serve_datasette, db_path, "127.0.0.1", port)
 
