@@ -14,10 +14,20 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# The demo needs the project alone, not the test tools (playwright, pywb, mypy ...): its own
+# stamp, and pip's progress shown, so that a first `make demo` is short and says what it does.
+DEMO_STAMP := $(VENV)/.installed-demo
+
+$(DEMO_STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "Installing embassy-archive and what the demo needs into $(VENV) (the test tools are left out)"
+	$(BIN)/python -m pip install --progress-bar on --disable-pip-version-check -e .
+	touch $(DEMO_STAMP)
+
 # The founding article shows the real page's text when the team's shared/ folder is beside us.
 SEED   := $(wildcard ../shared/seed/expected.json)
 
-demo: $(STAMP)
+demo: $(DEMO_STAMP)
 	$(if $(SEED),EMBASSY_ARCHIVE_SEED=../shared/seed) $(BIN)/embassy-archive demo --port $(PORT) --db demo.db
 
 test: $(STAMP)
