@@ -17,6 +17,7 @@ HERE = Path(__file__).resolve().parent
 
 FULL = [
     ["bench_extract.py"],
+    ["bench_changes.py"],
     ["bench_crawl.py", "--pages", "10000", "--memory", "1000,100000"],
     ["bench_network.py", "--sites", "16", "--pages", "300", "--changed", "4"],
     ["bench_search.py", "--pages", "100000"],
@@ -26,6 +27,7 @@ FULL = [
 ]
 QUICK = [
     ["bench_extract.py", "--limit", "300"],
+    ["bench_changes.py"],
     ["bench_crawl.py", "--pages", "1000", "--memory", "500,5000"],
     ["bench_network.py", "--sites", "4", "--pages", "100", "--changed", "1"],
     ["bench_search.py", "--pages", "5000"],
