@@ -58,15 +58,24 @@ class SqliteCrawlStore:
         self.close()
 
     def open_crawl(self, sites: Sequence[Site]) -> tuple[int, bool]:
-        """Resume the interrupted crawl, or start one; save the sites. -> (crawl id, resumed)."""
+        """Resume the unfinished crawl of exactly these sites, or start one; save the sites.
+        -> (crawl id, resumed). Called with the crawl lock held: a crawl still marked running
+        was killed, and is marked interrupted first."""
+        names = [s.name for s in sites]
         with self.db.conn:
-            resumed = frontier.interrupted_crawl(self.db)
-            crawl_id = resumed if resumed is not None else frontier.start_crawl(
-                self.db, [s.name for s in sites]
-            )
+            frontier.mark_killed(self.db)
+            resumed = frontier.resumable_crawl(self.db, names)
+            if resumed is not None:
+                frontier.resume_crawl(self.db, resumed)
+            crawl_id = resumed if resumed is not None else frontier.start_crawl(self.db, names)
             for site in sites:
                 frontier.save_site(self.db, site)
         return crawl_id, resumed is not None
+
+    def waiting_crawls(self, sites: Sequence[Site]) -> list[tuple[int, list[str]]]:
+        """(id, site names) of the unfinished crawls of other sites: this crawl leaves them
+        waiting, frontier and all, for a crawl of their own sites."""
+        return frontier.waiting_crawls(self.db, [s.name for s in sites])
 
     def finish_crawl(self, crawl_id: int, status: str) -> dict[str, int]:
         """Close the crawl with its counts (returned), and prune its frontier."""
@@ -77,6 +86,14 @@ class SqliteCrawlStore:
             frontier.finish_crawl(db, crawl_id, status, counts)
             revisits.set_skipped_by_lastmod(db, crawl_id, counts["skipped_by_lastmod"])
             frontier.prune_frontier(db, crawl_id)
+        return counts
+
+    def interrupt_crawl(self, crawl_id: int) -> dict[str, int]:
+        """Leave the crawl interrupted, its frontier whole, with its counts so far (returned):
+        the next crawl of the same sites resumes it."""
+        with self.db.conn:
+            counts = frontier.crawl_counts(self.db, crawl_id)
+            frontier.interrupt_crawl(self.db, crawl_id, counts)
         return counts
 
     def queue(self, crawl_id: int, site: str, urls: Sequence[QueuedURL]) -> int:

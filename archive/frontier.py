@@ -43,12 +43,64 @@ def start_crawl(db: Database, sites: list[str]) -> int:
     return int(cur.lastrowid or 0)
 
 
-def interrupted_crawl(db: Database) -> int | None:
-    """The id of the latest crawl still marked running (one that was killed), or None."""
-    row = db.conn.execute(
-        "SELECT id FROM crawls WHERE status = 'running' ORDER BY id DESC LIMIT 1"
-    ).fetchone()
-    return int(row[0]) if row else None
+def _unfinished(db: Database) -> list[tuple[int, str, list[str]]]:
+    """(id, status, site names) of every crawl that did not finish, newest first."""
+    rows = db.conn.execute(
+        "SELECT id, status, sites FROM crawls WHERE status IN ('running', 'interrupted') "
+        "ORDER BY id DESC"
+    )
+    return [(int(i), status, list(json.loads(sites or "[]"))) for i, status, sites in rows]
+
+
+def resumable_crawl(db: Database, sites: Iterable[str]) -> int | None:
+    """The latest unfinished crawl of exactly these site names (interrupted, paused at its
+    time budget, or still marked running: killed), or None. A crawl of other sites never
+    resumes it: its frontier waits for a crawl of its own sites.
+
+    >>> db = Database(memory=True); _ = db.execute("CREATE TABLE crawls (id INTEGER PRIMARY "
+    ...     "KEY, started_at TEXT, status TEXT, sites TEXT)")
+    >>> x, y = start_crawl(db, ["x"]), start_crawl(db, ["y", "x"])
+    >>> resumable_crawl(db, ["x"]) == x, resumable_crawl(db, ["x", "y"]) == y
+    (True, True)
+    >>> resumable_crawl(db, ["y"]) is None
+    True
+    """
+    wanted = sorted(set(sites))
+    return next((i for i, _, names in _unfinished(db) if sorted(set(names)) == wanted), None)
+
+
+def waiting_crawls(db: Database, sites: Iterable[str]) -> list[tuple[int, list[str]]]:
+    """(id, site names) of the unfinished crawls of other sites, oldest first: left waiting."""
+    wanted = sorted(set(sites))
+    return sorted((i, names) for i, _, names in _unfinished(db) if sorted(set(names)) != wanted)
+
+
+def interrupt_crawl(db: Database, crawl_id: int, counts: dict[str, int]) -> None:
+    """Mark a crawl interrupted with its counts so far; its frontier is kept for the resume
+    (a crawl of the same sites), which finishes it with the counts of the whole crawl."""
+    values = [int(counts.get(key, 0)) for key in COUNT_KEYS]
+    db.conn.execute(
+        "UPDATE crawls SET status = 'interrupted', finished_at = ?, "
+        + ", ".join(f"{key} = ?" for key in COUNT_KEYS)
+        + " WHERE id = ?",
+        (utc_now(), *values, crawl_id),
+    )
+
+
+def resume_crawl(db: Database, crawl_id: int) -> None:
+    """An unfinished crawl runs again."""
+    db.conn.execute(
+        "UPDATE crawls SET status = 'running', finished_at = NULL WHERE id = ?", (crawl_id,)
+    )
+
+
+def mark_killed(db: Database) -> int:
+    """Crawls still marked running when the crawl lock is ours were killed: mark them
+    interrupted (their counts are their frontier's). -> how many."""
+    killed = [i for i, status, _ in _unfinished(db) if status == "running"]
+    for crawl_id in killed:
+        interrupt_crawl(db, crawl_id, crawl_counts(db, crawl_id))
+    return len(killed)
 
 
 def finish_crawl(db: Database, crawl_id: int, status: str, counts: dict[str, int]) -> None:

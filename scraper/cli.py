@@ -144,9 +144,13 @@ def crawl(
     Polite by default (robots.txt, one request per second per host, honest User-Agent).
     Known pages are re-checked with conditional requests; an interrupted crawl is resumed.
 
+    SIGINT or SIGTERM stops the crawl within a second or two with its summary line, the
+    crawl left 'interrupted'; the next crawl of the same sites resumes it exactly (a crawl
+    of other sites leaves it waiting, and says so).
+
     Exit status: 0 done (page failures are recorded in the database); 2 bad usage,
     configuration or archive; 3 a site could not be crawled at all; 74 the disk is full or
-    read-only; 75 another crawl holds the lock.
+    read-only; 75 another crawl holds the lock; 130 interrupted.
     """
     if site_names and not sites_file:
         raise click.UsageError("--site needs --sites FILE")

@@ -7,7 +7,9 @@ moment and started again picks up the same crawl where it stopped: nothing is lo
 stored twice. This module knows nothing of SQL: it speaks `scraper.store_protocol.CrawlStore`.
 
 A crawl has a time budget (`max_duration`): a site whose next request would start after it
-yields, its frontier kept, and the crawl ends without closing, so the next run resumes it.
+yields, its frontier kept, and the crawl is left 'interrupted', as a crawl stopped by SIGINT
+or SIGTERM is (scraper/stopping.py). Only a crawl of the same sites resumes it: a crawl of
+other sites leaves it waiting, and says so.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
 from urllib.parse import urlsplit
@@ -24,6 +26,7 @@ import httpx
 
 from .addresses import origin_key
 from .classify import classify
+from .crawl_options import CrawlOptions
 from .crawl_result import CrawlResult
 from .discover import MAX_SITEMAP_BYTES, discovery_urls, is_discovery_url, read_listing
 from .extraction import Extraction, Extractor, extract_capture
@@ -33,6 +36,7 @@ from .outcomes import FailureReason, Outcome
 from .progress import Reporter
 from .queueing import SiteBudget, links_to_queue
 from .recrawl import recheck_reason, rotation_nights
+from .stopping import stop_on_signals, unless_stopped
 from .store_protocol import CrawlStore, KnownURL, Listed, QueuedURL, Validators, Visit
 from .store_thread import StoreThread
 from .throttle import Gate, Passage, PastDeadline
@@ -41,30 +45,7 @@ from .urls import in_scope, normalize_url, site_aliases
 __all__ = ["CrawlOptions", "CrawlResult", "Extractor", "crawl", "extract_capture",
            "run_crawl_sync", "site_for_url"]
 
-@dataclass(frozen=True)
-class CrawlOptions:
-    max_pages: int = 5000  # URLs per site in one crawl: the last guard against traps
-    max_depth: int = 30  # link hops from a start URL
-    workers_per_site: int = 2  # matches the politeness limit of two connections per host
-    sites_at_once: int = 200  # the whole French network in one wave
-    discover: bool = True  # read robots.txt sitemaps, /sitemap.xml and the SPIP RSS feed
-    full_every_days: int = 7  # every known page re-checked at least this often (scraper/recrawl.py)
-    extract_processes: int | None = None  # extraction workers (None: one per core; 0: threads)
-    # Fetches started and not yet stored, over all sites (None: one per extraction worker and
-    # one for the event loop). Past it no new request starts: a crawl busier than its cores
-    # slows down instead of queueing work that every later fetch waits behind (each place
-    # held past it adds a visit's time to every fetch: measured in bench/bench_network.py).
-    backlog: int | None = None
-    # A request on the wire longer than this gives its place up (scraper/throttle.py's Gate):
-    # shorter lets more requests to remote hosts overlap, longer bounds the backlog tighter.
-    backlog_grace: float = 0.05
-    store_thread: bool = True  # the store's calls on a thread of their own (store_thread.py)
-    # Sitemaps and feeds per site, apart from max_pages: pages keep their room whatever a
-    # sitemap index names (one sitemap lists up to 50,000 URLs; a hundred cover any embassy).
-    max_listings: int = 100
-    # Seconds after which no request starts (None: no limit): a site that cannot finish
-    # tonight yields, its frontier kept, and the next run resumes it; the lock is released.
-    max_duration: float | None = 6 * 3600.0
+DEFAULT_OPTIONS = CrawlOptions()  # frozen: one shared default is safe
 
 
 def site_for_url(url: str) -> Site:
@@ -83,7 +64,7 @@ class Crawl:
         store: CrawlStore,
         fetcher: Fetcher,
         extraction: Extraction,
-        options: CrawlOptions = CrawlOptions(),
+        options: CrawlOptions = DEFAULT_OPTIONS,
         reporter: Reporter | None = None,
         writer: StoreThread | None = None,
     ) -> None:
@@ -104,28 +85,37 @@ class Crawl:
         self.now = datetime.now(UTC)  # "tonight", for the re-check policy
         self.gate = Gate(options.backlog or extraction.workers + 1, options.backlog_grace)
 
-    async def run(self, sites: Sequence[Site]) -> CrawlResult:
-        """Crawl every site, at most `sites_at_once` at a time; close the crawl."""
+    async def run(self, sites: Sequence[Site], stop: asyncio.Event | None = None) -> CrawlResult:
+        """Crawl every site, at most `sites_at_once` at a time; close the crawl, or leave it
+        interrupted when `stop` is set first or a site paused at the time budget."""
         self.crawl_id, resumed = await self.writer.call(self.store.open_crawl, sites)
+        waiting = tuple((i, tuple(names)) for i, names in
+                        await self.writer.call(self.store.waiting_crawls, sites))
+        for crawl_id, names in waiting:
+            self.reporter.note(f"crawl {crawl_id} ({', '.join(names)}) is left waiting: "
+                               "a crawl of its own sites resumes it")
         if self.options.max_duration is not None:
             self.fetcher.throttles.set_deadline(time.monotonic() + self.options.max_duration)
         limit = asyncio.Semaphore(self.options.sites_at_once)
+        self.stop = stop or asyncio.Event()
 
         async def one(site: Site) -> None:
             async with limit:
                 await self._crawl_site(site)
 
         try:
-            await asyncio.gather(*(one(s) for s in sites))
+            interrupted = await unless_stopped(asyncio.gather(*(one(s) for s in sites)),
+                                                self.stop)
         finally:
             self.reporter.close()
-        if self.yielded:
-            # Left open, as a killed crawl is: the next run resumes it where it stopped.
-            return CrawlResult(self.crawl_id, resumed, {}, self.failed_sites,
-                               tuple(sorted(self.yielded)))
+        if interrupted or self.yielded:
+            # Its frontier kept: the next crawl of the same sites resumes it where it stopped.
+            counts = await self.writer.call(self.store.interrupt_crawl, self.crawl_id)
+            return CrawlResult(self.crawl_id, resumed, counts, self.failed_sites,
+                               tuple(sorted(self.yielded)), interrupted, waiting)
         status = "failed" if self.failed_sites and len(self.failed_sites) == len(sites) else "done"
         counts = await self.writer.call(self.store.finish_crawl, self.crawl_id, status)
-        return CrawlResult(self.crawl_id, resumed, counts, self.failed_sites)
+        return CrawlResult(self.crawl_id, resumed, counts, self.failed_sites, waiting=waiting)
 
     # -- one site ---------------------------------------------------------------------------
 
@@ -214,6 +204,8 @@ class Crawl:
                 self.yielded.add(site.name)  # the URL stays queued for the next run
                 return
             except Exception as exc:  # noqa: BLE001 - a bug on one page must not end the night's crawl
+                if self.stop.is_set():
+                    return  # a worker stopped by the same signal: the URL stays queued
                 capture = await self._record_crash(site, url, exc)
             if capture is not None and capture.status is not None:
                 answered += 1
@@ -222,30 +214,35 @@ class Crawl:
             ):
                 start_errors.append(capture.error or f"HTTP {capture.status}")
 
-        while True:
-            room = self.options.workers_per_site - len(tasks)
-            stopped = site.name in self.failed_sites or site.name in self.yielded
-            if room > 0 and not stopped:
-                batch = await self.writer.call(self.store.next_urls, self.crawl_id, site.name,
-                                                room + len(in_flight))
-                for url, depth, found_on in batch:
-                    if url in in_flight or len(tasks) >= self.options.workers_per_site:
-                        continue
-                    in_flight.add(url)
-                    task = asyncio.create_task(visit(url, depth, found_on))
-                    task.add_done_callback(partial(_forget, in_flight, url))
-                    tasks.add(task)
-            if not tasks and (known_seeded or stopped or site.name in self.yielded):
-                break
-            if not tasks:
-                known_seeded = True
-                await self._seed_known(site)
-                continue
-            done, tasks = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
-            for task in done:
-                task.result()  # only what visit() lets through: cancellation, KeyboardInterrupt
-            if start_errors and answered == 0 and len(start_errors) >= len(starts):
-                self.failed_sites[site.name] = start_errors[0]
+        try:
+            while True:
+                room = self.options.workers_per_site - len(tasks)
+                stopped = site.name in self.failed_sites or site.name in self.yielded
+                if room > 0 and not stopped:
+                    batch = await self.writer.call(self.store.next_urls, self.crawl_id,
+                                                   site.name, room + len(in_flight))
+                    for url, depth, found_on in batch:
+                        if url in in_flight or len(tasks) >= self.options.workers_per_site:
+                            continue
+                        in_flight.add(url)
+                        task = asyncio.create_task(visit(url, depth, found_on))
+                        task.add_done_callback(partial(_forget, in_flight, url))
+                        tasks.add(task)
+                if not tasks and (known_seeded or stopped or site.name in self.yielded):
+                    break
+                if not tasks:
+                    known_seeded = True
+                    await self._seed_known(site)
+                    continue
+                done, tasks = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+                for task in done:
+                    task.result()  # only what visit() lets through: cancellation
+                if start_errors and answered == 0 and len(start_errors) >= len(starts):
+                    self.failed_sites[site.name] = start_errors[0]
+        finally:
+            for task in tasks:
+                task.cancel()  # stopped: the URLs under way stay queued for the resume
+            await asyncio.gather(*tasks, return_exceptions=True)
         self._nights.pop(site.name, None)  # a site's nights live while it is crawled
         note = self.failed_sites.get(site.name)
         paused = "paused at --max-duration; the next run resumes it"
@@ -379,16 +376,19 @@ async def crawl(
     extract: Extractor,
     *,
     politeness: Politeness | None = None,
-    options: CrawlOptions = CrawlOptions(),
+    options: CrawlOptions = DEFAULT_OPTIONS,
     reporter: Reporter | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
+    stop: asyncio.Event | None = None,
 ) -> CrawlResult:
-    """Crawl `sites` into `store` with a Fetcher of its own, resuming an interrupted crawl."""
+    """Crawl `sites` into `store` with a Fetcher of its own, resuming their unfinished crawl;
+    once `stop` is set, the crawl ends interrupted (scraper/stopping.py)."""
     with Extraction(extract, options.extract_processes) as extraction, \
             StoreThread(store if options.store_thread else None) as writer:
         async with Fetcher(politeness or Politeness(), seed_hosts=seed_hosts(sites),
                            transport=transport, sites_at_once=options.sites_at_once) as fetcher:
-            return await Crawl(store, fetcher, extraction, options, reporter, writer).run(sites)
+            crawler = Crawl(store, fetcher, extraction, options, reporter, writer)
+            return await crawler.run(sites, stop)
 
 
 def run_crawl_sync(
@@ -397,10 +397,12 @@ def run_crawl_sync(
     extract: Extractor,
     *,
     politeness: Politeness | None = None,
-    options: CrawlOptions = CrawlOptions(),
+    options: CrawlOptions = DEFAULT_OPTIONS,
     reporter: Reporter | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> CrawlResult:
-    """Run a whole crawl in its own event loop (what the CLI and the library API call)."""
-    return asyncio.run(crawl(store, sites, extract, politeness=politeness, options=options,
-                             reporter=reporter, transport=transport))
+    """Run a whole crawl in its own event loop (what the CLI and the library API call).
+    SIGINT or SIGTERM ends it interrupted, with its result (`CrawlResult.interrupted`)."""
+    with asyncio.Runner() as runner, stop_on_signals(runner.get_loop()) as stop:
+        return runner.run(crawl(store, sites, extract, politeness=politeness, options=options,
+                                reporter=reporter, transport=transport, stop=stop))

@@ -69,6 +69,9 @@ def _extract_then(
 
 def _warm_up(parent: int) -> None:
     """A worker's start: die with the crawl, and load the language model, once."""
+    # Ctrl-C reaches the whole process group: the crawl decides how to stop
+    # (scraper/stopping.py), and a worker killed under it would fail the pages in flight.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent(parent)
     from scraper.extract.language import detect_language
 

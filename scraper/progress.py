@@ -65,6 +65,10 @@ class Reporter:
         `stored` (monotonic). Nothing is shown: the network benchmark collects these to
         measure the crawler's own time per fetch."""
 
+    def note(self, line: str) -> None:
+        """A line about the crawl as a whole (a crawl of other sites left waiting)."""
+        self._write(line if self.tty else f"{_now()} {line}")
+
     def site_finished(self, site: str, note: str | None = None) -> None:
         """A site's crawl ended; `note` says why when it could not be crawled."""
         self.finished.add(site)

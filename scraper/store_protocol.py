@@ -86,11 +86,20 @@ class CrawlStore(Protocol):
     """The archive as the crawl sees it."""
 
     def open_crawl(self, sites: Sequence[Site]) -> tuple[int, bool]:
-        """Resume the interrupted crawl, or start one; save the sites. -> (crawl id, resumed)."""
+        """Resume the unfinished crawl of exactly these sites, or start one; save the sites.
+        -> (crawl id, resumed)."""
+        ...
+
+    def waiting_crawls(self, sites: Sequence[Site]) -> list[tuple[int, list[str]]]:
+        """(id, site names) of the unfinished crawls of other sites, left waiting."""
         ...
 
     def finish_crawl(self, crawl_id: int, status: str) -> dict[str, int]:
         """Close the crawl with its counts (returned) and prune its finished frontier."""
+        ...
+
+    def interrupt_crawl(self, crawl_id: int) -> dict[str, int]:
+        """Leave the crawl interrupted, frontier kept, with its counts so far (returned)."""
         ...
 
     def queue(self, crawl_id: int, site: str, urls: Sequence[QueuedURL]) -> int:

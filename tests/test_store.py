@@ -75,13 +75,19 @@ def test_a_crawl_runs_is_found_interrupted_and_finishes_with_its_counts(db: Data
         first = frontier.start_crawl(db, ["ma.ambafrance.org"])
         frontier.finish_crawl(db, first, "done", {})
         second = frontier.start_crawl(db, ["ma.ambafrance.org"])
-    assert frontier.interrupted_crawl(db) == second
+    assert frontier.resumable_crawl(db, ["ma.ambafrance.org"]) == second
     with db.conn:
-        frontier.finish_crawl(db, second, "interrupted", {"fetched": 3, "new": 2})
-    assert frontier.interrupted_crawl(db) is None
+        frontier.interrupt_crawl(db, second, {"fetched": 3, "new": 2})
     row = db.table("crawls").get(second)
     assert (row["status"], row["fetched"], row["new"], row["failed"]) == ("interrupted", 3, 2, 0)
     assert row["finished_at"] is not None
+    # Interrupted, it waits for a crawl of its own sites, and no other.
+    assert frontier.resumable_crawl(db, ["ma.ambafrance.org"]) == second
+    assert frontier.resumable_crawl(db, ["eg.ambafrance.org"]) is None
+    assert frontier.waiting_crawls(db, ["eg.ambafrance.org"]) == [(second, ["ma.ambafrance.org"])]
+    with db.conn:
+        frontier.finish_crawl(db, second, "done", {"fetched": 5})
+    assert frontier.resumable_crawl(db, ["ma.ambafrance.org"]) is None
 
 
 def test_crawl_counts_are_recomputed_from_the_captures_of_that_crawl(db: Database) -> None:
