@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urlsplit
 
+import brotli  # type: ignore[import-untyped,unused-ignore]
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
@@ -212,10 +213,6 @@ def decode_body(raw: bytes, headers: dict[str, str]) -> bytes:
             raise Broken("bad content-encoding")
         return out
     if coding == "br":
-        try:
-            import brotli  # type: ignore[import-not-found,unused-ignore]
-        except ImportError:
-            raise Broken("br content-encoding (brotli not installed)") from None
         try:
             return bytes(brotli.decompress(raw))
         except brotli.error:
