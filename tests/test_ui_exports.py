@@ -16,7 +16,7 @@ import pytest
 from test_publish import Client
 from ui_archive import CHANGED_PATH, LiveSite, add_hostile_capture, crawl_two_editions
 
-from archive.plugins import fts
+from archive.plugins import feed, fts
 from archive.plugins.export_rows import Params
 from archive.publish import load_metadata
 
@@ -35,6 +35,7 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Client, 
 def sql(path: Path, query: str, params: dict[str, Any] | tuple[Any, ...] = ()) -> list[tuple]:
     conn = sqlite3.connect(path)
     fts.prepare_connection(conn, "archive", None)  # the search functions the queries call
+    feed.prepare_connection(conn, "archive", None)  # change_class, for changes_between
     try:
         # A parameter the test does not give is "", as on Datasette's query page.
         bound = Params(params) if isinstance(params, dict) else params
