@@ -30,8 +30,9 @@ SEED   := $(wildcard ../shared/seed/expected.json)
 demo: $(DEMO_STAMP)
 	$(if $(SEED),EMBASSY_ARCHIVE_SEED=../shared/seed) $(BIN)/embassy-archive demo --port $(PORT) --db demo.db
 
+# One worker per core (pytest-xdist); worksteal evens out the few long end-to-end modules.
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist worksteal
 
 # Scrapy is installed for the crawl benchmark only: it is the reference we measure against.
 bench: $(STAMP)

@@ -24,6 +24,7 @@ from pathlib import Path
 import httpx
 import pytest
 from servers import stop_process
+from waiting import HANG
 
 BIN = Path(sys.executable).parent
 COLLECTION = "arc"
@@ -77,7 +78,7 @@ def serve_pywb(warcs: list[Path], root: Path) -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{port}/{COLLECTION}/"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + HANG
         while True:
             try:
                 httpx.get(base + "cdx?url=example.org&output=json", timeout=2)

@@ -20,6 +20,7 @@ import pytest
 import sqlite_utils
 from click.testing import CliRunner
 from pywb_server import serve_pywb
+from waiting import HANG
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 from wayback_server import FakeWayback, Snapshot, serve_wayback
@@ -170,14 +171,14 @@ def test_kill_9_mid_backfill_then_a_rerun_stores_each_capture_once(crawled):
         command = [sys.executable, "-m", "scraper.cli", "backfill", *pages, "--db", str(path),
                    "--cdx", srv.cdx_url, "--delay", "0", "--quiet"]
         proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + HANG
         while _done_items(path) < 3 and time.monotonic() < deadline and proc.poll() is None:
             time.sleep(0.05)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
         killed_at = _done_items(path)
         assert 3 <= killed_at < 12
-        rerun = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120,
+        rerun = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=HANG,
                                check=False)
     assert rerun.returncode == 0, rerun.stderr
     rows = wayback_rows(path)

@@ -6,6 +6,7 @@ import sys
 
 import pytest
 from click.testing import CliRunner
+from waiting import HANG
 
 from archive.lock import crawl_lock
 from scraper.cli import cli
@@ -17,7 +18,7 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
     """The installed command in a real process, as a user or cron runs it."""
     return subprocess.run(
         [sys.executable, "-m", "scraper.cli", *args],
-        capture_output=True, text=True, timeout=120, check=False,
+        capture_output=True, text=True, timeout=HANG, check=False,
     )
 
 

@@ -13,6 +13,7 @@ from typing import TypeVar
 import httpx
 import pytest
 from servers import BIG_BYTES, CP1252_TEXT, LATIN1_TEXT, FaultServer, serve_faults
+from waiting import HANG
 
 from scraper.extract.decode import decode_html, header_charset
 from scraper.http import Fetcher, Politeness, is_refused_address
@@ -174,7 +175,7 @@ def test_the_50_mb_body_is_cut_at_the_cap_without_being_read(srv: FaultServer) -
     assert stats["bytes"] <= FAST.max_body_bytes + 256 * 1024
     # The server's handler records what it sent once its next write fails, a moment after
     # the client hung up: a loaded machine may take that moment longer than the test.
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + HANG
     while "/big" not in srv.sent and time.monotonic() < deadline:
         time.sleep(0.05)
     assert srv.sent["/big"] < BIG_BYTES

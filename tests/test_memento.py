@@ -20,6 +20,7 @@ import sqlite_utils
 from click.testing import CliRunner
 from servers import stop_process
 from test_publish import Client
+from waiting import HANG
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -183,7 +184,7 @@ def served(archive, tmp_path_factory):
                             stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + HANG  # a start awaited, never timed
         while True:
             try:
                 if httpx.get(base + "/-/versions.json", timeout=2).status_code == 200:

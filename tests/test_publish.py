@@ -25,6 +25,7 @@ import yaml
 from servers import stop_process
 from sqlite_utils import Database
 from test_search import AR, AR_PLAIN, EN, ES, FR, GONE, JA, SEED_TITLE, XSS, ZH, build_archive
+from waiting import HANG
 
 from archive import store
 from archive.publish import load_metadata, make_datasette
@@ -297,7 +298,7 @@ def served_archive(db_path: Path) -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + HANG  # a start awaited, never timed
         while True:
             try:
                 if httpx.get(base + "/-/versions.json", timeout=2).status_code == 200:

@@ -1,14 +1,17 @@
 """kill -9 at random moments: the crawl resumes and ends with the archive an uninterrupted
-crawl makes — same URLs, same content hashes, no duplicate rows, a sound database file."""
+crawl makes — same URLs, same content hashes, no duplicate rows, a sound database file.
+
+The moments are events, not times: at once (start-up, imports, schema), or once the sample
+site's own log has seen a random number of the crawl's requests."""
 
 import random
 import signal
 import sqlite3
 import subprocess
 import sys
-import time
 
 import pytest
+from waiting import HANG, wait_until
 
 from scraper.sample_site import serve_sample_site
 
@@ -49,24 +52,31 @@ def test_a_crawl_killed_again_and_again_ends_equal_to_an_uninterrupted_one(tmp_p
     with serve_sample_site(pages=600) as server:
         url = server.url + "/"
         reference = tmp_path / "reference.db"
-        started = time.monotonic()
-        subprocess.run(crawl_command(url, reference), check=True, capture_output=True)
-        whole = time.monotonic() - started
+        before = len(server.requests)
+        subprocess.run(crawl_command(url, reference), check=True, capture_output=True,
+                       timeout=HANG)
+        whole = len(server.requests) - before  # requests in one whole crawl
 
         killed = tmp_path / "killed.db"
         kills = 0
         while kills < KILLS:
+            seen = len(server.requests)
             child = subprocess.Popen(crawl_command(url, killed), stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL)
-            # Anywhere from start-up (imports, schema) to a good way into the crawl.
-            time.sleep(rng.uniform(0.05, whole * 0.2))
-            if child.poll() is not None:
+            # Anywhere from start-up (0: at once) to a good way into what is left.
+            n = rng.choice([0, rng.randint(1, whole // 12)])
+            try:
+                wait_until(lambda seen=seen, n=n: len(server.requests) - seen >= n,
+                           f"{n} requests", child)
+            except AssertionError:
+                if child.poll() is None:
+                    raise
                 break  # it finished on its own: no more to interrupt
             child.send_signal(signal.SIGKILL)
             child.wait()
             kills += 1
         final = subprocess.run(
-            crawl_command(url, killed), capture_output=True, text=True, check=False
+            crawl_command(url, killed), capture_output=True, text=True, check=False, timeout=HANG
         )
         assert final.returncode == 0, final.stderr
 

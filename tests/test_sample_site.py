@@ -22,6 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from protego import Protego
 from shared_data import SHARED, require
+from waiting import HANG
 
 from scraper.sample_site import RunningSite, SampleSite, serve_sample_site
 from scraper.sample_site.render import href
@@ -399,7 +400,7 @@ SITE = SampleSite(pages=30)
 def test_the_cli_rejects_a_bad_port_with_one_line_and_exit_2() -> None:
     for bad in (["--port", "70000"], ["--port", "abc"], ["--pages", "-3"], ["--edition", "9"]):
         proc = subprocess.run([sys.executable, "-m", "scraper.sample_site", *bad], cwd=REPO,
-                              capture_output=True, text=True, timeout=30, check=False)
+                              capture_output=True, text=True, timeout=HANG, check=False)
         assert proc.returncode == 2, bad
         assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
         assert "Traceback" not in proc.stderr
@@ -411,7 +412,7 @@ def test_the_cli_says_in_one_line_when_its_port_is_taken() -> None:
         taken.listen()
         port = str(taken.getsockname()[1])
         proc = subprocess.run([sys.executable, "-m", "scraper.sample_site", "--port", port],
-                              cwd=REPO, capture_output=True, text=True, timeout=30, check=False)
+                              cwd=REPO, capture_output=True, text=True, timeout=HANG, check=False)
     assert proc.returncode == 1
     assert len(proc.stderr.strip().splitlines()) == 1 and port in proc.stderr
 
@@ -428,7 +429,7 @@ def test_the_cli_serves_until_interrupted_and_exits_cleanly() -> None:
         with httpx.Client(trust_env=False) as c:
             assert c.get(url.group(0) + "/Dossier-3").status_code == 200
         proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=10)
+        _, err = proc.communicate(timeout=HANG)  # its exit is awaited, never timed
     finally:
         if proc.poll() is None:
             os.kill(proc.pid, signal.SIGKILL)
