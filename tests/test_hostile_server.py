@@ -97,7 +97,8 @@ def test_labels_are_capped_and_bidi_isolated_on_the_pages(archive: tuple[Client,
     shown = [a.text_content() for a in recent]
     assert any(t.startswith("\u202eAccueil") for t in shown)
     assert max(len(t) for t in shown) <= links.LABEL_LIMIT
-    table = lxml.html.fromstring(client.get("/DB/pages", params={"url": EVIL}).text)
+    table = lxml.html.fromstring(client.get("/DB/pages", params={"url": EVIL,
+                                                                 "_columns": "all"}).text)
     trail = table.xpath("//span[@class='trail']/bdi")
     assert [b.text_content() for b in trail] == ["\u202eAccueil", "Visas\x07"]
     title_cell = table.xpath("//td[contains(@class, 'col-title')]//bdi")
@@ -240,7 +241,8 @@ def test_a_clients_errors_print_no_traceback(tmp_path: Path,
         sock.close()
     log.seek(0)
     printed = log.read()
-    assert statuses == [404, 404, 400, 400, 400, 400]
+    # a capture number past 2**63 names no capture: 404 with a sentence (issue 18), no 500
+    assert statuses == [404, 404, 400, 404, 400, 400]
     assert "Traceback" not in printed and "╭" not in printed, printed[:2000]
 
 
