@@ -19,6 +19,7 @@ from .language import article_language, declared_language, detect_language, tran
 from .links import base_url, links_of
 from .profiles import Compiled, match_profile
 from .sections import blocks, body_text, build_sections
+from .text import xml_safe
 from .title import find_title
 
 __all__ = ["extract_page"]
@@ -48,6 +49,14 @@ def _excluded(main: HtmlElement, profile: Compiled | None, m: Measures) -> set[H
             found = xpath(main)
             skip.update(el for el in found if isinstance(el, HtmlElement))
     return skip
+
+
+def _xml_safe_section(section: Section) -> Section:
+    heading = xml_safe(section.heading, label=True) if section.heading else section.heading
+    text = xml_safe(section.text)
+    if heading is section.heading and text is section.text:
+        return section  # nearly always: nothing to drop, no copy
+    return Section(heading=heading or None, level=section.level, text=text)
 
 
 def extract_page(
@@ -113,17 +122,22 @@ def extract_page(
     day = today or date.today()
     published, modified = guarded(
         lambda: extract_dates(doc, main, language, url, today=day), no_dates)
+    no_translations: dict[str, str] = {}
+    found_translations = guarded(
+        lambda: translations(doc, base, language, url, m.versions), no_translations)
+    no_links: list[str] = []
+    found_links = guarded(lambda: links_of(doc, base), no_links)
     return Page(
         url=url,
-        title=title,
-        breadcrumb=breadcrumb,
-        sections=sections,
-        text=body_str,
+        title=xml_safe(title, label=True) if title else title,
+        breadcrumb=[item for item in (xml_safe(i, label=True) for i in breadcrumb) if item],
+        sections=[_xml_safe_section(s) for s in sections],
+        text=xml_safe(body_str),
         published=published,
         modified=modified,
         language=language,
-        translations=guarded(lambda: translations(doc, base, language, url, m.versions), {}),
-        links=guarded(lambda: links_of(doc, base), []),
+        translations={xml_safe(k): xml_safe(v) for k, v in found_translations.items()},
+        links=[xml_safe(link) for link in found_links],
         extractor=name,
         language_declared=declared,
         language_detected=detected,

@@ -13,6 +13,10 @@ _NOT_ALNUM = re.compile(r"[\W_]+")
 # A run of whitespace starts where the scan meets it, so refusing only a lone kept character
 # leaves every other run to collapse, with no Python call per match.
 _SPACES_BUT_LONE_NBSP = re.compile(r"(?![\u00a0\u202f](?!\s))\s+")
+# What XML 1.0 forbids: C0 controls but tab, newline and carriage return; U+FFFE, U+FFFF; lone
+# surrogates (a JSON "\\ud800" decodes to one). One in a title would make the Atom feed
+# invalid XML for every subscriber, so extraction drops them from every field.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def norm(text: str | None, *, keep_nbsp: bool = False) -> str:
@@ -40,3 +44,16 @@ def norm(text: str | None, *, keep_nbsp: bool = False) -> str:
 def squash(text: str) -> str:
     """A comparison key: case-folded letters and digits only."""
     return _NOT_ALNUM.sub("", norm(text).casefold())
+
+
+def xml_safe(text: str, *, label: bool = False) -> str:
+    """`text` without the characters XML 1.0 forbids; a label's spaces collapsed again where
+    one went ("a \\x01 b" -> "a b").
+
+    >>> xml_safe("Visite\\x01 officielle\\ufffe", label=True)
+    'Visite officielle'
+    """
+    if not text or _NOT_XML.search(text) is None:  # nearly every field: one scan, no copy
+        return text
+    cleaned = _NOT_XML.sub("", text)
+    return " ".join(cleaned.split()) if label else cleaned
