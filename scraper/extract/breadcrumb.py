@@ -23,53 +23,77 @@ _NOT_TRAIL = re.compile(r"comment|forum|footer|reply|repondre")
 _ARIA_TRAIL = re.compile(r"breadcrumb|brotkr|fil d|ariane|chemin|migas|pfad|hierarch|位置|导航", re.IGNORECASE)
 _SEPARATOR_CHARS = " »>›/|\\•·→:-–—"
 _SPLIT = re.compile(r"\s+[»>›/|\\•·→]\s+|\s*[>›→]\s*|^\s*[»>›/|\\•·→]\s*|\s*[»>›/|\\•·→]\s*$")
-# "You are here" labels in every language we read dates in, with or without their colon.
-_LABELS = (
-    # fr
-    r"vous [eê]tes ici", r"vous [eê]tes sur", r"vous [eê]tes dans", r"vous [eê]tes [aà]",
-    r"o[uù] suis-je", r"fil d['’]ariane",
-    # en
-    r"you are here", r"you are in", r"you are at", r"your location", r"current location",
-    r"breadcrumbs?",
-    # es
-    r"usted est[aá] (?:aqu[ií]|en)", r"est[aá]s (?:aqu[ií]|en)", r"se encuentra en",
-    r"ruta de navegaci[oó]n", r"migas de pan",
-    # de
-    r"sie (?:sind|befinden sich) hier", r"sie befinden sich", r"du bist hier",
-    r"navigationspfad", r"aktuelle seite",
-    # it
-    r"(?:tu )?sei qui", r"siete qui", r"ti trovi in", r"vi trovate in",
-    # pt
-    r"voc[eê] est[aá] (?:aqui|em)", r"encontra-se em", r"est[aá] aqu[ií]",
-    # nl
-    r"(?:u|je|jij) bent hier", r"u bevindt zich (?:hier|in|op)", r"kruimelpad",
-    # pl
-    r"jeste[sś] (?:tutaj|tu|w)", r"znajdujesz si[eę] (?:w|tutaj|tu)", r"tu jeste[sś]",
-    # tr
-    r"[şs]u an buradas[ıi]n[ıi]z", r"buradas[ıi]n[ıi]z", r"bulundu[ğg]unuz (?:yer|sayfa)",
-    r"konumunuz",
-    # ru, uk
-    r"вы здесь", r"вы находитесь(?: здесь| в разделе| на странице)?", r"ви тут",
-    r"ви знаходитеся", r"ви перебуваєте(?: тут)?", r"ви знаходитесь",
-    # ar
-    r"[أا]نت هنا", r"[أا]نت في", r"[أا]نت الآن في", r"مكانك", r"موقعك(?: الحالي)?",
-    # fa
-    r"شما اینجا هستید", r"شما در اینجا هستید", r"مکان شما", r"موقعیت شما",
-    # sr (Cyrillic and Latin)
-    r"ви сте (?:овде|овдје|ту)", r"vi ste (?:ovde|ovdje|tu)", r"налазите се(?: овде)?",
-    r"nalazite se(?: ovde)?",
-    # hu
-    r"[öo]n itt (?:van|j[aá]r|[aá]ll)", r"itt vagy", r"jelenlegi hely",
-    # he
-    r"(?:אתה|הנך|את/ה|אתם) נמצא(?:/ת|ים)? (?:כאן|ב)", r"מיקומך", r"הינך נמצא ב",
-    # vi
-    r"b[aạ]n đang [oở](?: đây)?", r"v[iị] tr[ií] c[uủ]a b[aạ]n",
-    # zh, ja, ko
-    r"当前位置", r"當前位置", r"您的位置", r"你的位置", r"您现在的位置", r"您當前的位置",
-    r"您当前的位置", r"现在位置", r"所在位置", r"現在位置", r"現在地", r"現在のページ",
-    r"현재 ?위치",
+# "You are here" labels in the twenty languages we read dates in, in every grammatical form a
+# template uses (polite and familiar, singular and plural, "you are here" and "you are in"),
+# with or without their colon. Arabic is matched without its short vowels (`drop_label`).
+YOU_ARE_HERE: dict[str, tuple[str, ...]] = {
+    "fr": (r"vous [eê]tes (?:ici|sur|dans|[aà])", r"tu es (?:ici|sur|dans)",
+           r"vous vous trouvez (?:ici|sur|dans)", r"o[uù] suis-je", r"fil d['’]ariane"),
+    "en": (r"you(?: are|['’]re) (?:here|in|at|on)", r"your location", r"current location",
+           r"breadcrumbs?"),
+    "es": (r"(?:usted )?est[aá] (?:aqu[ií]|en)", r"est[aá]s (?:aqu[ií]|en)",
+           r"(?:ustedes )?est[aá]n (?:aqu[ií]|en)", r"(?:vosotros )?est[aá]is (?:aqu[ií]|en)",
+           r"(?:usted )?se encuentra (?:aqu[ií]|en)", r"te encuentras (?:aqu[ií]|en)",
+           r"se encuentran (?:aqu[ií]|en)", r"ruta de navegaci[oó]n", r"migas de pan"),
+    "it": (r"(?:tu )?sei (?:qui|in)", r"(?:voi )?siete (?:qui|in)", r"(?:lei )?[eè] qui",
+           r"ti trovi (?:qui|in)", r"vi trovate (?:qui|in)", r"si trova (?:qui|in)"),
+    "pt": (r"voc[eê] est[aá] (?:aqui|em)", r"voc[eê]s est[aã]o (?:aqui|em)",
+           r"(?:tu )?est[aá]s (?:aqui|em)", r"est[aá] aqu[ií]", r"encontra-se (?:aqui|em)",
+           r"encontras-te (?:aqui|em)", r"voc[eê] se encontra (?:aqui|em)"),
+    "de": (r"sie (?:sind|befinden sich) hier", r"sie befinden sich(?: auf| in)?",
+           r"du bist hier", r"ihr seid hier", r"du befindest dich(?: hier)?",
+           r"ihr befindet euch(?: hier)?", r"navigationspfad", r"aktuelle seite"),
+    "nl": (r"(?:u|je|jij) bent (?:nu )?hier", r"jullie zijn hier",
+           r"u bevindt zich (?:hier|in|op)", r"je bevindt je (?:hier|in|op)",
+           r"jullie bevinden (?:je|zich) (?:hier|in|op)", r"kruimelpad"),
+    "pl": (r"jeste[sś] (?:tutaj|tu|w)", r"jeste[sś]cie (?:tutaj|tu|w)", r"tu jeste[sś](?:cie)?",
+           r"znajdujesz si[eę] (?:w|tutaj|tu)", r"znajdujecie si[eę] (?:w|tutaj|tu)",
+           r"(?:pan|pani|pa[nń]stwo) (?:jest|s[aą]) (?:tutaj|tu)"),
+    "tr": (r"[şs]u ?an(?:da)? buradas[ıi]n(?:[ıi]z)?", r"buradas[ıi]n(?:[ıi]z)?",
+           r"bulundu[ğg]unuz (?:yer|sayfa)", r"bulundu[ğg]un (?:yer|sayfa)", r"konumunuz",
+           r"konumun"),
+    "ru": (r"вы (?:сейчас )?здесь", r"ты здесь", r"вы находитесь(?: здесь| в разделе| на странице)?",
+           r"ты находишься(?: здесь)?"),
+    "uk": (r"ви тут", r"ти тут", r"ви знаходитес[яь]", r"ти знаходишся",
+           r"ви перебуваєте(?: тут)?", r"ти перебуваєш(?: тут)?"),
+    "ar": (r"[أإا]نت(?:م|ن|ما)? (?:الآن )?(?:هنا|في)", r"مكانك(?:م)?", r"موقعك(?:م)?(?: الحالي)?"),
+    "fa": (r"(?:شما )?(?:در )?اینجا هستید", r"(?:تو )?اینجا هستی", r"شما اینجایید",
+           r"مکان شما", r"موقعیت شما"),
+    "sr": (r"ви сте (?:овде|овдје|ту)", r"ти си (?:овде|овдје|ту)", r"vi ste (?:ovde|ovdje|tu)",
+           r"ti si (?:ovde|ovdje|tu)", r"налазите се(?: овде)?", r"налазиш се(?: овде)?",
+           r"nalazite se(?: ovde)?", r"nalazi[sš] se(?: ovde)?"),
+    "hu": (r"[öo]n itt (?:van|j[aá]r|[aá]ll)", r"[öo]n[öo]k itt (?:vannak|j[aá]rnak)",
+           r"itt vagy(?:tok)?", r"jelenlegi hely(?:e)?"),
+    "he": (r"(?:אתה|את|הנך|הינך|את/ה|אתם|אתן) נמצא(?:/ת|ת|ים|ות)? (?:כאן|ב)",
+           r"(?:אתה|את|אתם|אתן) כאן", r"מיקומך"),
+    "vi": (r"(?:c[aá]c )?b[aạ]n đang [oở](?: đây)?", r"qu[yý] (?:kh[aá]ch|v[iị]) đang [oở](?: đây)?",
+           r"v[iị] tr[ií] c[uủ]a b[aạ]n"),
+    "zh": (r"[当當]前位置", r"[您你](?:现在|現在|当前|當前)?的位置", r"[现現]在位置", r"所在位置",
+           r"[您你]在[这這][里裡]"),
+    "ja": (r"現在地", r"現在(?:の)?位置", r"現在(?:表示中)?のページ", r"あなたはここにいます"),
+    "ko": (r"현재 ?위치", r"현위치", r"(?:당신은 )?여기에 있습니다", r"현재 ?페이지"),
+}
+# A label ends a word ("Estás en", not "Estás en" of "Estás entrando"), except in Chinese and
+# Japanese, which set no space between the label and the first item.
+_LABEL = re.compile(
+    r"^(?:" + "|".join(f + ("" if lang in ("zh", "ja") else r"(?!\w)")
+                       for lang, forms in YOU_ARE_HERE.items() for f in forms)
+    + r")\s*[:：]?\s*",
+    re.IGNORECASE,
 )
-_LABEL = re.compile(r"^(?:" + "|".join(_LABELS) + r")\s*[:：]?\s*", re.IGNORECASE)
+# Arabic short vowels, shadda, sukun and the tatweel: "أنتَ هنا" is "أنت هنا".
+_MARKS = frozenset(chr(c) for c in [*range(0x064B, 0x0653), 0x0640, 0x0670])
+
+
+def drop_label(item: str) -> str:
+    """The item without a leading "you are here" label (and its colon)."""
+    kept = [i for i, ch in enumerate(item) if ch not in _MARKS]
+    m = _LABEL.match("".join(item[i] for i in kept))
+    if m is None or not m.end():
+        return item
+    return item[kept[m.end()]:] if m.end() < len(kept) else ""
+
+
 _MAX_ITEM = 80
 _MAX_ITEMS = 12
 
@@ -216,7 +240,7 @@ def _clean(items: list[str], title: str | None) -> list[str]:
     for item in items:
         item = norm(item)
         if not cleaned:
-            item = _LABEL.sub("", item)
+            item = drop_label(item)
         item = _strip_separators(item)
         if not item:
             continue
