@@ -270,13 +270,19 @@ def _is_cjk(char: str) -> bool:
 def _label_pattern(language: str | None) -> tuple[re.Pattern[str], dict[str, str]]:
     """Labels of the page's language, plus French and English, which the embassy sites use on
     every language's pages; all languages' labels when the language is unknown. Keeping to
-    these spares an English "We stand with …" from reading as the German "Stand"."""
+    these spares an English "We stand with …" from reading as the German "Stand".
+
+    Update labels of every language are read on every page: a template prints its "Letzte
+    Änderung" or "Dernière modification" line in its own language whatever the article's,
+    and these phrases mean nothing else. The page's languages come first, so that a word
+    they use for publication keeps that meaning."""
     base = _base(language)
     wanted = {base, "fr", "en"} if base in date_words.LABELS else set(date_words.LABELS)
     kinds: dict[str, str] = {}
-    for lang, table in date_words.LABELS.items():
+    ordered = sorted(date_words.LABELS.items(), key=lambda item: item[0] not in wanted)
+    for lang, table in ordered:
         for kind, labels in table.items():
-            for label in labels if lang in wanted else ():
+            for label in labels if lang in wanted or kind == "modified" else ():
                 kinds.setdefault(fold(label).strip(" :"), kind)
     words: list[str] = []  # labels that start a word: one boundary test before them all
     cjk: list[str] = []
