@@ -8,7 +8,7 @@ just outside it.
 from __future__ import annotations
 
 from .content import Measures, link_density
-from .dom import HtmlElement
+from .dom import HEADINGS, HtmlElement
 
 
 def choose_main(
@@ -37,7 +37,7 @@ def choose_main(
         return None
     best = _climb(_with_siblings(best, m, best_score), m)
     container = _with_title(best, title_el, m) if title_el is not None else best
-    return container, _branch(container, best)
+    return container, _past_interludes(_branch(container, best), m)
 
 
 def _with_siblings(best: HtmlElement, m: Measures, best_score: float) -> HtmlElement:
@@ -113,6 +113,49 @@ def _with_title(best: HtmlElement, title_el: HtmlElement, m: Measures) -> HtmlEl
         if id(anc) in title_anc:
             return anc if _index_of(anc, title_el) < _index_of(anc, best) else best
     return best
+
+
+# Blocks that interrupt an article without ending it: a figure and its caption, a table, an
+# aside, a picture alone in its block.
+_INTERLUDES = frozenset({"figure", "picture", "img", "table", "aside", "dl", "video", "iframe"})
+
+
+def _past_interludes(last: HtmlElement, m: Measures) -> HtmlElement:
+    """The article's last block, carried past a figure, caption or aside that interrupts it
+    when a section follows: a heading over prose of its own, not links.
+
+    A short article cut in two by a photo scores too little after it to join the chosen
+    block ("Les discours officiels" under a figure was lost with its text); a heading is
+    what says the article goes on.
+    """
+    end, crossed, opened = last, False, False
+    for sib in last.itersiblings():
+        if not isinstance(sib.tag, str):
+            continue
+        if _interlude(sib, m):
+            crossed = True
+        elif link_density(sib, m) < 0.3 and (
+                (crossed and _opens_section(sib, m))
+                or (opened and (sib.tag in HEADINGS or m.text.get(sib, 0) >= 25))):
+            end, opened = sib, True  # the section's own paragraphs follow its heading
+        else:
+            break
+    return end
+
+
+def _interlude(el: HtmlElement, m: Measures) -> bool:
+    if el in m.skip or el.tag in _INTERLUDES:
+        return True
+    # A block with no paragraph of its own around a picture: an image and its caption.
+    return el not in m.deep and el.find(".//img") is not None
+
+
+def _opens_section(el: HtmlElement, m: Measures) -> bool:
+    """A heading, or a block whose first child is a heading and which holds prose."""
+    if el.tag in HEADINGS:
+        return True
+    first = next((c for c in el if isinstance(c.tag, str)), None)
+    return first is not None and first.tag in HEADINGS and el in m.deep
 
 
 def _branch(container: HtmlElement, el: HtmlElement) -> HtmlElement:
