@@ -112,14 +112,22 @@ def _label_boxes(labels: list[tuple[HtmlElement, str, int]], m: Measures) -> Non
 # WordPress writes a post's categories and tags into its class ("category-kommentare",
 # "tag-social-media"): the blog's vocabulary, not the element's role.
 _TAXONOMY = re.compile(r"(?:^|\s)(?:category|tag|tags|topic)-\S+")
+# On a WordPress post itself ("post-3292 hentry author-admin"), "author-admin" names who wrote
+# it: the post, not an author box ("author-bio" beside it has no such marks).
+_WP_POST = re.compile(r"(?:^|\s)(?:hentry|type-post|post-[0-9]+)(?:$|\s)")
+_POST_AUTHOR = re.compile(r"(?:^|\s)author-\S+")
 
 
 @lru_cache(maxsize=4096)
 def furniture(names: str) -> tuple[bool, bool]:
     """(strong, weak): whether class-and-id words mark boilerplate. Class strings repeat
     across a site's elements and pages, so each is judged once."""
+    if "widget blog" in names:  # Blogger's "widget Blog" (#Blog1) holds the posts themselves
+        names = names.replace("widget blog", "blog")
     if "-" in names:
         names = _TAXONOMY.sub(" ", names)
+        if "author-" in names and _WP_POST.search(names):
+            names = _POST_AUTHOR.sub(" ", names)
     return bool(STRONG.search(names)), bool(_WEAK.search(names))
 
 

@@ -110,6 +110,8 @@ def _marks(cls: str, ident: str, itemprop: str) -> _Marks:
     if ":" in cls or "text-" in cls or "bg-" in cls:
         cls = " ".join(t for t in cls.split() if not _UTILITY_CLASS.match(t))
     words = f"{cls} {ident}".lower()
+    if "widget blog" in words:  # Blogger's "widget Blog" (#Blog1) holds the posts themselves
+        words = words.replace("widget blog", "blog")
     return _canonical(_Marks(bool(_BOILER_WORDS.search(words)), _FIND_FOOTER(words),
                              _FIND_HEADER(words), _FIND_TEASER(words), hidden, teaser_item,
                              dated))

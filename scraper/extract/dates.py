@@ -157,11 +157,12 @@ def _htmldate(doc: HtmlElement, zones: Zones, url: str, today: date) -> date | N
     from htmldate import find_date  # imported late: heavy, and rarely reached
 
     tree = copy.deepcopy(doc)
-    if doc.getparent() is None:  # paths of the original find the same blocks in the copy
-        paths = [doc.getroottree().getpath(el) for el in zones.dropped]
-        for path in paths:
-            for el in tree.xpath(path):
-                el.drop_tree()
+    # The copy has the original's shape, so one walk of both pairs each block with its twin
+    # (paths did the same, but a prefixed tag such as <fb:like> made them fail to evaluate).
+    dropped = set(zones.dropped)
+    if dropped:
+        for el in [twin for el, twin in zip(doc.iter(), tree.iter()) if el in dropped]:
+            el.drop_tree()
     try:
         found = find_date(tree, url=url or None, original_date=True, extensive_search=True,
                           min_date=EARLIEST.isoformat(),

@@ -1,0 +1,253 @@
+"""Classes of page, not pages: each written here as small HTML, one row per language and form.
+
+Update lines in any of our languages, before or after the body; every grammatical form of
+"you are here"; headings after figures, captions and asides; characters XML forbids.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from scraper import extract_page
+from scraper.extract.breadcrumb import YOU_ARE_HERE, drop_label
+from scraper.extract.text import xml_safe
+
+TODAY = date(2026, 12, 1)
+ES_BODY = (
+    "<p>La embajada organizó un encuentro cultural con artistas y escritores de la región, "
+    "que presentaron sus obras ante un público numeroso en los jardines de la residencia.</p>"
+    "<p>Durante la tarde hubo música, danza y lecturas de poesía, seguidas de un debate sobre "
+    "la cooperación cultural entre los dos países y los proyectos del próximo año.</p>"
+)
+
+
+def _es_page(before: str = "", after: str = "", head: str = "", footer: str = "") -> str:
+    return (
+        f"<html lang='es'><head><title>Encuentro cultural</title>{head}</head><body>"
+        "<header><nav><a href='/'>Inicio</a> <a href='/actualidad'>Actualidad</a></nav></header>"
+        f"<main><article><h1>Encuentro cultural en la embajada</h1>{before}{ES_BODY}</article>"
+        f"{after}</main><footer><p>Embajada de Francia</p>{footer}</footer></body></html>"
+    )
+
+
+def _dates(html: str) -> tuple[str | None, str | None]:
+    page = extract_page(html, "https://mx.example.org/Encuentro-cultural-123", today=TODAY)
+    return (page.published and page.published.isoformat(),
+            page.modified and page.modified.isoformat())
+
+
+@pytest.mark.parametrize("line", [
+    "Dernière modification : 10/04/2019",      # the French label, as SPIP prints it
+    "Mis à jour le 10/04/2019",
+    "Última modificación: 10/04/2019",
+    "Updated 10/04/2019",
+    "Letzte Änderung: 10.04.2019",             # a German template's, on a Spanish page
+    "Ultimo aggiornamento: 10/04/2019",
+    "Última atualização: 10/04/2019",
+    "Laatst bijgewerkt: 10-04-2019",
+    "Ostatnia aktualizacja: 10.04.2019",
+    "Son güncelleme: 10.04.2019",
+    "Обновлено: 10.04.2019",
+    "آخر تحديث: 10/04/2019",
+    "最終更新日：2019年4月10日",
+    "最后更新：2019年4月10日",
+])
+@pytest.mark.parametrize("where", ["after the body", "under the title", "in the footer"])
+def test_an_update_line_in_any_of_our_languages_gives_modified_never_published(
+    line: str, where: str
+) -> None:
+    tag = f"<p class='info'>{line}</p>"
+    html = {"after the body": _es_page(after=tag), "under the title": _es_page(before=tag),
+            "in the footer": _es_page(footer=tag)}[where]
+    assert _dates(html) == (None, "2019-04-10")
+
+
+def test_an_update_line_after_the_body_beside_a_declared_publication() -> None:
+    head = "<meta property='article:published_time' content='2018-11-05T09:00:00+01:00'>"
+    html = _es_page(after="<div><p>Dernière modification : 10/04/2019</p>"
+                          "<p><a href='#top'>Haut de page</a></p></div>", head=head)
+    assert _dates(html) == ("2018-11-05", "2019-04-10")
+
+
+def test_an_update_on_the_publication_day_is_no_modification() -> None:
+    html = _es_page(before="<p>Publicado el 10/04/2019</p>",
+                    after="<p>Dernière modification : 10/04/2019</p>")
+    assert _dates(html) == ("2019-04-10", None)
+
+
+def test_a_stand_line_of_another_language_is_not_read_as_an_update() -> None:
+    """Only update labels cross languages: the German "Stand" means "stand" in English."""
+    html = _es_page(after="<p>Stand 10.04.2019 with us</p>")
+    assert _dates(html)[1] is None
+
+
+# One row per language and form: (label as a template writes it, language).
+LABELS = [
+    ("Vous êtes ici :", "fr"), ("Tu es ici :", "fr"), ("Vous vous trouvez dans :", "fr"),
+    ("You're here:", "en"), ("You are on:", "en"),
+    ("Ustedes están aquí:", "es"), ("Estáis aquí:", "es"), ("Usted se encuentra en:", "es"),
+    ("Te encuentras en:", "es"),
+    ("Siete qui:", "it"), ("Lei è qui:", "it"), ("Vi trovate in:", "it"),
+    ("Vocês estão aqui:", "pt"), ("Estás aqui:", "pt"), ("Encontras-te em:", "pt"),
+    ("Ihr seid hier:", "de"), ("Du befindest dich hier:", "de"), ("Sie befinden sich auf:", "de"),
+    ("Jullie zijn hier:", "nl"), ("Je bevindt je hier:", "nl"), ("U bent nu hier:", "nl"),
+    ("Jesteście tutaj:", "pl"), ("Znajdujecie się w:", "pl"), ("Pan jest tutaj:", "pl"),
+    ("Buradasın:", "tr"), ("Şu anda buradasınız:", "tr"), ("Bulunduğun sayfa:", "tr"),
+    ("Ты здесь:", "ru"), ("Вы сейчас здесь:", "ru"), ("Ты находишься здесь:", "ru"),
+    ("Ти тут:", "uk"), ("Ти перебуваєш тут:", "uk"), ("Ви знаходитесь:", "uk"),
+    ("أنتم هنا:", "ar"), ("أنتَ هنا", "ar"), ("أنتِ هنا:", "ar"), ("أنتن هنا:", "ar"),
+    ("أنتما هنا:", "ar"), ("أنتم الآن في:", "ar"), ("موقعكم الحالي:", "ar"),
+    ("تو اینجا هستی:", "fa"), ("شما اینجایید:", "fa"), ("اینجا هستید:", "fa"),
+    ("Ти си овде:", "sr"), ("Налазиш се овде:", "sr"), ("Nalaziš se:", "sr"),
+    ("Önök itt vannak:", "hu"), ("Itt vagytok:", "hu"), ("Ön itt jár:", "hu"),
+    ("את נמצאת כאן:", "he"), ("אתם נמצאים כאן:", "he"), ("אתן נמצאות כאן:", "he"),
+    ("Các bạn đang ở:", "vi"), ("Quý khách đang ở đây:", "vi"),
+    ("您在这里：", "zh"), ("你现在的位置：", "zh"), ("您在這裡：", "zh"),
+    ("あなたはここにいます：", "ja"), ("現在の位置：", "ja"), ("現在表示中のページ：", "ja"),
+    ("현위치:", "ko"), ("여기에 있습니다:", "ko"), ("현재 페이지:", "ko"),
+]
+
+
+def test_every_language_of_the_labels_has_a_row_here() -> None:
+    assert {lang for _, lang in LABELS} == set(YOU_ARE_HERE)
+    assert len(YOU_ARE_HERE) == 20
+
+
+@pytest.mark.parametrize(("label", "lang"), LABELS)
+def test_every_form_of_you_are_here_is_dropped_from_the_trail(label: str, lang: str) -> None:
+    html = (
+        f"<html lang='{lang}'><head><title>Page</title></head><body>"
+        f"<nav class='breadcrumb'><ol><li>{label}</li><li><a href='/'>Home</a></li>"
+        "<li><a href='/news'>News</a></li></ol></nav>"
+        f"<article><h1>Page</h1>{ES_BODY}</article></body></html>"
+    )
+    page = extract_page(html, "https://xx.example.org/page", today=TODAY)
+    assert page.breadcrumb == ["Home", "News"]
+
+
+@pytest.mark.parametrize(("item", "kept"), [
+    ("أنتم هنا: الرئيسية", "الرئيسية"),
+    ("Estás en: Inicio", "Inicio"),
+    ("Estás entrando", "Estás entrando"),   # a word that only starts like the label
+    ("Anten Haber", "Anten Haber"),
+    ("您的位置：首页", "首页"),               # no space between a Chinese label and the item
+])
+def test_a_label_is_cut_from_the_item_it_opens_and_nothing_else(item: str, kept: str) -> None:
+    assert drop_label(item) == kept
+
+
+FR_P1 = ("<p>La fête nationale a réuni plus de mille invités dans les jardins de la "
+         "résidence, autour de l'ambassadeur et des autorités locales.</p>")
+FR_P2 = ("<p>L'ambassadeur a rappelé les liens d'amitié entre les deux pays et annoncé les "
+         "projets culturels et universitaires de l'année à venir.</p>")
+CAPTION = "L'ambassadeur accueille les invités. Photo : ambassade de France"
+
+
+@pytest.mark.parametrize("between", [
+    f"<figure><img src='a.jpg' alt=''><figcaption>{CAPTION}</figcaption></figure>",
+    f"<div class='image'><img src='a.jpg'><p class='legende'>{CAPTION}</p></div>",
+    (f"<dl class='spip_documents'><dt><img src='a.jpg'></dt><dd class='spip_doc_titre'>"
+     f"{CAPTION}</dd></dl>"),
+    f"<p><img src='a.jpg'><br><em>{CAPTION}</em></p>",
+    "<aside class='encadre'><p>Le programme complet est disponible à l'accueil.</p></aside>",
+    "<aside><h3>À lire aussi</h3><ul><li><a href='/a'>Un autre article</a></li></ul></aside>",
+    "<table><caption>Horaires</caption><tr><td>Lundi</td><td>9 h</td></tr></table>",
+])
+@pytest.mark.parametrize("split", [False, True])
+def test_a_heading_after_a_figure_caption_or_aside_is_a_section_heading(
+    between: str, split: bool
+) -> None:
+    heading = "<h2>Les discours officiels</h2>"
+    body = (f"<div class='texte'>{FR_P1}</div>{between}<div class='texte'>{heading}{FR_P2}</div>"
+            if split else f"<div class='texte'>{FR_P1}{between}{heading}{FR_P2}</div>")
+    html = (f"<html lang='fr'><head><title>Fête nationale</title></head><body>"
+            f"<main><article><h1>La fête nationale</h1>{body}</article></main></body></html>")
+    page = extract_page(html, "https://xx.example.org/fete", today=TODAY)
+    assert [s.heading for s in page.sections] == [None, "Les discours officiels"]
+    assert "annoncé les projets" in page.sections[1].text
+
+
+def test_characters_xml_forbids_are_dropped_from_every_field() -> None:
+    """A control character from a JSON-LD headline once made the Atom feed invalid XML."""
+    html = (
+        "<html lang='fr'><head><script type='application/ld+json'>"
+        '{"@type": "NewsArticle", "headline": "Visite\\u0001 officielle\\ud800 du ministre",'
+        ' "datePublished": "2020-01-02"}</script></head><body>'
+        "<nav class='breadcrumb'><a href='/'>Accueil&#1;</a> &gt; <a href='/actu'>Actu\ufffe</a></nav>"
+        f"<article><h2>Le programme\uffff</h2>{FR_P1}<p>Une ligne\x08 de plus\x1b.</p>{FR_P2}"
+        "</article></body></html>"
+    )
+    page = extract_page(html, "https://xx.example.org/visite", today=TODAY)
+    assert page.title == "Visite officielle du ministre"
+    assert page.breadcrumb == ["Accueil", "Actu"]
+    assert page.sections[0].heading == "Le programme"
+    fields = [page.title or "", page.text, *page.breadcrumb, *page.translations,
+              *(s.text + (s.heading or "") for s in page.sections)]
+    forbidden = {*map(chr, range(9)), "\x0b", "\x0c", *map(chr, range(14, 32)), "\ufffe",
+                 "\uffff", "\ud800"}
+    assert not [f for f in fields if forbidden & set(f)]
+    assert "Une ligne de plus." in page.text
+
+
+@pytest.mark.parametrize(("text", "label", "want"), [
+    ("a\x01b", False, "ab"), ("a \x01 b", True, "a b"), ("tab\tnew\nline\r", False,
+                                                          "tab\tnew\nline\r"),
+    ("\ufffe\uffff\ud800", False, ""), ("plain", False, "plain"),
+])
+def test_xml_safe_drops_only_what_xml_forbids(text: str, label: bool, want: str) -> None:
+    assert xml_safe(text, label=label) == want
+
+
+def test_a_prefixed_tag_around_a_sidebar_costs_no_field(caplog: pytest.LogCaptureFixture) -> None:
+    """Facebook's <fb:like> and the like once made the date step fail on 1 page in 300."""
+    html = (
+        "<html lang='fr'><head><title>Fête nationale</title></head><body>"
+        "<fb:like><div class='sidebar'><p>Archives : 12 mars 2010</p></div></fb:like>"
+        f"<article><h1>La fête nationale</h1>{FR_P1}{FR_P2}</article></body></html>"
+    )
+    with caplog.at_level("WARNING", logger="scraper.extract"):
+        page = extract_page(html, "https://xx.example.org/fete", today=TODAY)
+    assert not [r for r in caplog.records if "failed" in r.getMessage()]
+    assert page.published is None  # the sidebar's date is not the page's
+
+
+EN_P = ("<p>I spent the whole afternoon in the old quarter, walking from the river to the "
+        "market, and wrote down every shop sign that still used the old spelling.</p>")
+# Text beside the post: with a footer as long, the post holds less than half of the page.
+SIDE_TEXT = ("<p>A reader's note on another town, its bridges, its bakeries and its painted "
+             "walls, written at length and signed by a regular visitor of this blog.</p>") * 2
+FOOTER = f"<footer>{SIDE_TEXT.replace('note', 'letter')}</footer>"
+
+
+def test_blogger_s_blog_widget_holds_the_posts_not_a_sidebar() -> None:
+    """Blogger names the posts' container "widget Blog" (#Blog1): read as the article."""
+    html = (
+        "<html lang='en'><head><title>Old signs</title></head><body>"
+        "<div class='main-inner'><div class='widget Blog' id='Blog1'><div class='date-outer'>"
+        "<h2 class='date-header'><span>Wednesday, March 30, 2011</span></h2>"
+        "<div class='post hentry'><h3 class='post-title'>Old signs</h3>"
+        f"<div class='post-body'>{EN_P}{EN_P}</div></div></div></div></div>"
+        "<div class='sidebar'><div class='widget BlogArchive' id='BlogArchive1'>"
+        "<h2>Archive</h2><ul><li><a href='/2010/05/'>May 12, 2010</a></li></ul></div>"
+        f"<div class='widget Text' id='Text1'>{SIDE_TEXT}</div></div>{FOOTER}"
+        "</body></html>"
+    )
+    page = extract_page(html, "https://oldsigns.example.org/old-signs.html", today=TODAY)
+    assert "every shop sign" in page.text and "Archive" not in page.text
+    assert page.published == date(2011, 3, 30)
+
+
+def test_a_wordpress_post_named_after_its_author_is_the_post_an_author_box_is_not() -> None:
+    html = (
+        "<html lang='en'><head><title>Old signs</title></head><body>"
+        "<div id='post-3292' class='hentry post publish author-admin category-travel'>"
+        f"<h2 class='entry-title'>Old signs</h2><div class='entry-content'>{EN_P}</div>"
+        "<div class='author-bio'><p>The author writes about towns, their streets and their "
+        "signs, and has walked through forty old quarters so far.</p></div></div>"
+        f"<div id='comments'>{SIDE_TEXT}</div>{FOOTER}</body></html>"
+    )
+    page = extract_page(html, "https://oldsigns.example.org/old-signs/", today=TODAY)
+    assert "every shop sign" in page.text
+    assert "forty old quarters" not in page.text
