@@ -283,7 +283,11 @@ def pack_wacz(db: Database, result: ExportResult, wacz_path: Path) -> Path:
     `wacz create` runs in this process; what it prints is only useful when it fails, so it is
     kept and its last line raised in ExportError then.
     """
-    from wacz.main import main as wacz_main
+    try:
+        from wacz.main import main as wacz_main
+    except ImportError:
+        raise ExportError("--wacz needs the wacz package: pip install 'embassy-archive[wacz]'"
+                          ) from None
 
     printed = io.StringIO()
     with tempfile.TemporaryDirectory() as tmp:

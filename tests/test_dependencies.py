@@ -60,7 +60,10 @@ def test_every_test_dependency_is_imported_by_the_tests_or_benchmarks(name):
 
 
 def test_every_third_party_import_of_the_package_is_declared():
-    declared = set(_declared(PYPROJECT["project"]["dependencies"]))
+    extras = PYPROJECT["project"]["optional-dependencies"]
+    # An extra of the package's own (not the test tools) declares what a feature needs.
+    declared = set(_declared(PYPROJECT["project"]["dependencies"])) | {
+        name for extra, group in extras.items() if extra != "test" for name in _declared(group)}
     owners = packages_distributions()
     for module in sorted(_imports(["scraper", "archive"])):
         dists = {d.lower().replace("_", "-") for d in owners.get(module, [])}
