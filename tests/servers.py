@@ -78,7 +78,7 @@ class FaultServer:
     port: int
     crawl_delay: float | None = None
     robots_status: int = 200
-    slow_seconds: float = 2.0
+    slow_seconds: float = 3600.0  # /slow answers after this, or never: until the client leaves
     other_loopback_url: str = ""
     ipv6_url: str = ""
     requests: list[tuple[float, str, str, dict[str, str]]] = field(default_factory=list)
@@ -291,7 +291,7 @@ def serve_faults(
     *,
     crawl_delay: float | None = None,
     robots_status: int = 200,
-    slow_seconds: float = 2.0,
+    slow_seconds: float = 3600.0,
     other_loopback_url: str | None = None,
     ipv6_url: str | None = None,
 ) -> Iterator[FaultServer]:
