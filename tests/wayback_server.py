@@ -7,7 +7,8 @@
         srv.max_in_flight  # most requests it was answering at once
 
 Faults for the politeness tests: `down` (every answer a 503), `busy_once` (the first request
-gets 503 with Retry-After: 1), `slow` (seconds each replay answer takes). `limit` cuts a CDX
+gets 503 with Retry-After: 1), `slow` (seconds each replay answer takes), `hold_after` (replay
+answers past that many wait for `release` to be set: a test acts on an event). `limit` cuts a CDX
 answer; with `showResumeKey=true` the cut page ends with an empty row and its resume key, as
 the Wayback Machine's does, unless `resume_keys` is False (pywb honours limit, sends no key).
 """
@@ -43,6 +44,9 @@ class FakeWayback:
     down: bool = False
     busy_once: bool = False
     slow: float = 0.0
+    hold_after: int | None = None
+    release: threading.Event = field(default_factory=threading.Event)
+    replays: int = 0
     requests: list[tuple[float, str]] = field(default_factory=list)
     in_flight: int = 0
     max_in_flight: int = 0
@@ -111,6 +115,11 @@ def _handler(archive: FakeWayback) -> type[BaseHTTPRequestHandler]:
             if parts.path.startswith("/web/"):
                 stamp, _, url = self.path[len("/web/"):].partition("id_/")
                 snap = archive.find(stamp, url)
+                with archive.lock:
+                    archive.replays += 1
+                    held = archive.hold_after is not None and archive.replays > archive.hold_after
+                if held:
+                    archive.release.wait()
                 time.sleep(archive.slow)
                 if snap is None:
                     self._send(404, b"not in archive", "text/plain")
