@@ -223,7 +223,7 @@ def test_a_backfill_from_an_address_that_is_no_cdx_server_fails_in_one_line(serv
     done = subprocess.run(
         [str(BIN / "embassy-archive"), "backfill", "http://example.org/", "--db",
          str(tmp_path / "x.db"), "--cdx", served + path, "--delay", "0", "--quiet"],
-        capture_output=True, text=True, timeout=120, check=False)
+        capture_output=True, text=True, timeout=HANG, check=False)
     assert done.returncode == 3, done.stdout + done.stderr
     assert len(done.stderr.strip().splitlines()) == 1 and "not a CDX server" in done.stderr
     assert "Traceback" not in done.stderr

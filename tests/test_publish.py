@@ -346,7 +346,7 @@ def test_twenty_readers_get_answers_while_a_crawl_writes(tmp_path: Path) -> None
              f"/{name}/page_versions.csv?_stream=on", f"/{name}/recently_changed.json"]
 
     def reader(n: int, base: str) -> None:
-        with httpx.Client(base_url=base, timeout=60) as http:
+        with httpx.Client(base_url=base, timeout=HANG) as http:
             for k in range(8):
                 try:
                     r = http.get(paths[(n + k) % len(paths)])
@@ -362,9 +362,9 @@ def test_twenty_readers_get_answers_while_a_crawl_writes(tmp_path: Path) -> None
         for t in readers:
             t.start()
         for t in readers:
-            t.join(timeout=120)
+            t.join(timeout=HANG)
         stop.set()
-        w.join(timeout=60)
+        w.join(timeout=HANG)
     assert errors == []
     assert written, "the writer wrote nothing while the readers read"
     check = Database(path)
