@@ -1,9 +1,12 @@
 """The search page in a real browser (Debian's chromium, as test_browser.py launches it):
 French, Arabic (right to left) and Chinese, each with a filter and a sort applied.
-Screenshots are saved under docs/ for docs/search.md."""
+Screenshots are saved in tests/screenshots/ (ignored by git), and copied to docs/ for
+docs/search.md when UPDATE_DOCS_SCREENSHOTS=1: a run of the suite leaves the tree clean."""
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -19,6 +22,7 @@ from archive.schema import ensure_schema
 
 pytestmark = pytest.mark.playwright
 DOCS = Path(__file__).resolve().parents[1] / "docs"
+SHOTS = Path(__file__).resolve().parent / "screenshots"
 
 PAGES = [
     ("https://fr.example.org/Passeports-1", "fr", "Demander des passeports",
@@ -62,9 +66,12 @@ def _search(pg: Any, base: str, query: str, **choices: str) -> None:
 
 def _shot(pg: Any, name: str) -> None:
     pg.set_viewport_size({"width": 900, "height": 640})
-    target = DOCS / f"search-{name}.png"
+    SHOTS.mkdir(exist_ok=True)
+    target = SHOTS / f"search-{name}.png"
     pg.screenshot(path=str(target))
     assert target.stat().st_size > 5000  # a rendered page, not a blank one
+    if os.environ.get("UPDATE_DOCS_SCREENSHOTS") == "1":
+        shutil.copyfile(target, DOCS / target.name)
 
 
 def test_french_search_filtered_by_site_sorted_newest_first(base: str, page: Any) -> None:  # noqa: F811
