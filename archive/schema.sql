@@ -180,8 +180,7 @@ CREATE TABLE IF NOT EXISTS backfill_items (
 -- step by archive.search_index, the one writer.
 CREATE VIRTUAL TABLE IF NOT EXISTS pages_fts USING fts5(
     title, text, title_stem, text_stem, language, content='');
-CREATE VIRTUAL TABLE IF NOT EXISTS sections_fts USING fts5(
-    heading, text, heading_stem, text_stem, language, content='');
+CREATE VIRTUAL TABLE IF NOT EXISTS sections_fts USING fts5(heading, text, content='');
 
 -- One index behind every canned query, facet, sort and foreign key of metadata.yml.
 CREATE INDEX IF NOT EXISTS captures_url ON captures(url, fetched_at);

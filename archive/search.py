@@ -20,15 +20,17 @@ from archive.analysis.fold import fold, normalise
 NORMALISER_VERSION = 1
 # Bump when `page_terms` or `section_terms` change what they index: the store rebuilds the
 # FTS tables on the next open (contentless deletes must see the values that were indexed).
-INDEX_VERSION = 3
+INDEX_VERSION = 4
 
 # The columns of the FTS tables, in the order archive/schema.sql declares them; the store
 # writes `INSERT INTO pages_fts(rowid, <columns>)` from the dicts below. Each text is indexed
 # twice: as written (folded) and stemmed by its language's analyser (archive.analysis), so
 # that exact forms can rank first; `language` lets a stem match only pages of its language.
+# Sections are indexed as written only: the search query reads pages_fts (a page's text holds
+# its sections), and sections_fts serves the sections table's own search box, which matches
+# what is typed; stems there doubled the index for nothing.
 PAGES_FTS_COLUMNS: tuple[str, ...] = ("title", "text", "title_stem", "text_stem", "language")
-SECTIONS_FTS_COLUMNS: tuple[str, ...] = ("heading", "text", "heading_stem", "text_stem",
-                                         "language")
+SECTIONS_FTS_COLUMNS: tuple[str, ...] = ("heading", "text")
 # bm25 weights in column order: a hit in the title counts more, an exact form more than a stem.
 PAGES_FTS_WEIGHTS = (10.0, 1.0, 5.0, 0.5, 0.0)
 
@@ -41,10 +43,9 @@ def page_terms(title: str | None, text: str | None, language: str | None) -> dic
 
 
 def section_terms(heading: str | None, text: str | None, language: str | None) -> dict[str, str]:
-    """What sections_fts indexes for one section (`language` is its page's)."""
-    return {"heading": normalise(heading), "text": normalise(text),
-            "heading_stem": stemmed(heading, language), "text_stem": stemmed(text, language),
-            "language": language_code(language)}
+    """What sections_fts indexes for one section, folded as written (`language`, its page's,
+    is not needed for that: the signature is the index's one interface)."""
+    return {"heading": normalise(heading), "text": normalise(text)}
 
 
 def fts_query(query: str | None) -> str:
