@@ -14,6 +14,8 @@ import unicodedata
 from collections.abc import Callable
 
 from archive import search
+from archive.migrations import statements
+from archive.migrations.v12_declared import declared_sql
 
 _KEY = "search_index"
 _BATCH = 5_000  # rows between progress lines during a rebuild
@@ -57,9 +59,13 @@ def is_current(conn: sqlite3.Connection) -> bool:
 
 
 def rebuild(conn: sqlite3.Connection, progress: Callable[[str], None] | None = None) -> None:
-    """Index every page and section again, from the tables. Never commits."""
-    conn.execute("INSERT INTO pages_fts(pages_fts) VALUES ('delete-all')")
-    conn.execute("INSERT INTO sections_fts(sections_fts) VALUES ('delete-all')")
+    """Make the FTS tables anew as archive/schema.sql declares them (their columns may have
+    changed with the analysis) and index every page and section again. Never commits."""
+    for statement in statements(declared_sql()):
+        for table in ("pages_fts", "sections_fts"):
+            if statement.startswith(f"CREATE VIRTUAL TABLE IF NOT EXISTS {table}"):
+                conn.execute(f"DROP TABLE IF EXISTS {table}")
+                conn.execute(statement)
     total = conn.execute("SELECT count(*) FROM pages").fetchone()[0]
     # Streamed: a million pages' texts would not fit in memory at once.
     pages = conn.execute("SELECT id, url, title, text, language FROM pages ORDER BY id")

@@ -128,3 +128,19 @@ def test_opening_a_current_archive_takes_no_write_lock(tmp_path: Path) -> None:
         assert schema_version(reader) == LATEST
     finally:
         writer.execute("ROLLBACK")
+
+
+def test_a_change_of_the_search_columns_is_applied_on_the_next_open(tmp_path: Path) -> None:
+    path = tmp_path / "archive.db"
+    db = Database(path)
+    ensure_schema(db)
+    with db.conn:  # an index of an older analysis, with columns today's has not
+        db.conn.execute("DROP TABLE sections_fts")
+        db.conn.execute("CREATE VIRTUAL TABLE sections_fts USING fts5(heading, text, "
+                        "heading_stem, content='')")
+        db.conn.execute("UPDATE archive_meta SET value = 'old' WHERE key = 'search_index'")
+    db.close()
+    db = Database(path)
+    ensure_schema(db)
+    assert tuple(r[1] for r in db.execute("PRAGMA table_info(sections_fts)")) == (
+        search.SECTIONS_FTS_COLUMNS)

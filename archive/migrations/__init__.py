@@ -63,14 +63,20 @@ def _record(conn: sqlite3.Connection, version: int, name: str) -> None:
 
 
 def statements(script: str) -> list[str]:
-    """A script's statements one by one (executescript would commit the open transaction)."""
+    r"""A script's statements one by one (executescript would commit the open transaction).
+
+    >>> statements("-- a table\nCREATE TABLE t (x);\n\n-- and an index\nCREATE INDEX i ON t(x);")
+    ['CREATE TABLE t (x);', 'CREATE INDEX i ON t(x);']
+    """
     out: list[str] = []
     buf = ""
     for line in script.splitlines(keepends=True):
+        if not buf and (not line.strip() or line.lstrip().startswith("--")):
+            continue  # comments and blank lines between statements belong to none of them
         buf += line
         if sqlite3.complete_statement(buf):
             out.append(buf.strip())
             buf = ""
     if buf.strip():
         out.append(buf.strip())
-    return [s for s in out if s.strip(" ;\n")]
+    return out
