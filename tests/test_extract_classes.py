@@ -251,3 +251,27 @@ def test_a_wordpress_post_named_after_its_author_is_the_post_an_author_box_is_no
     page = extract_page(html, "https://oldsigns.example.org/old-signs/", today=TODAY)
     assert "every shop sign" in page.text
     assert "forty old quarters" not in page.text
+
+
+@pytest.mark.parametrize("line", ["Mise en ligne : 23 mai 2019", "Mis en ligne le 23 mai 2019",
+                                  "Date de mise en ligne : 23/05/2019"])
+def test_mise_en_ligne_dates_the_publication_in_either_gender(line: str) -> None:
+    html = (f"<html lang='fr'><head><title>Fête nationale</title></head><body><main><article>"
+            f"<h1>La fête nationale</h1><p class='info'>{line}</p>{FR_P1}{FR_P2}</article></main>"
+            "</body></html>")
+    page = extract_page(html, "https://xx.example.org/fete", today=TODAY)
+    assert page.published == date(2019, 5, 23)
+
+
+def test_a_box_named_sidebar_inside_the_article_still_dates_it_as_a_last_resort() -> None:
+    """htmldate, our last resort, sees the article's own side box; never one outside it."""
+    inside = ("<div class='podcast-description__sidebar'><p>Un documentaire sonore</p>"
+              "<p>23 mai 2019</p></div>")
+    outside = "<aside class='sidebar'><ul><li><a href='/a'>Autre</a> 12 mars 2010</li></ul></aside>"
+    html = (f"<html lang='fr'><head><title>Fête nationale</title></head><body>{outside}"
+            f"<main><article><h1>La fête nationale</h1>{FR_P1}{inside}{FR_P2}</article></main>"
+            "</body></html>")
+    page = extract_page(html, "https://xx.example.org/fete", today=TODAY)
+    assert page.published == date(2019, 5, 23)
+    alone = html.replace(inside, "")
+    assert extract_page(alone, "https://xx.example.org/fete", today=TODAY).published is None

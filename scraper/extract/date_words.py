@@ -164,7 +164,8 @@ JAPANESE_ERAS: dict[str, int] = {"令和": 2019, "平成": 1989, "昭和": 1926}
 LABELS: dict[str, dict[str, tuple[str, ...]]] = {
     "fr": {
         "published": ("publié le", "publié", "publiée le", "publiée", "date de publication",
-                      "mis en ligne le", "mise en ligne le", "mis en ligne", "posté le",
+                      "mis en ligne le", "mise en ligne le", "mis en ligne", "mise en ligne",
+                      "posté le",
                       "paru le", "date de parution", "rédigé le", "écrit le", "créé le"),
         "modified": ("mis à jour le", "mise à jour le", "mis à jour", "mise à jour",
                      "dernière mise à jour", "dernière modification", "modifié le", "modifiée le",
