@@ -113,10 +113,12 @@ def _chosen_version(conn: Any, url: str, at: str | None, number: int | None
         if full is None:
             raise ValueError(f"{at!r} is not a time: write it YYYYMMDDhhmmss (or a prefix, 2011)")
         row, exact = data.version_at(conn, url, full)
-        note = None if exact or row is None else (
-            f"No capture of this page at {links.readable_at(full)}: this is the content "
-            f"in force then, captured {row['captured_at']}.")
-        return row, note
+        if exact or row is None:
+            return row, None
+        shown = ("the earliest capture" if row["at"] > full
+                 else "the content in force then")
+        return row, (f"No capture of this page at {links.readable_at(full)}: this is "
+                     f"{shown}, captured {row['captured_at']}.")
     if number is not None:
         row = data.version(conn, url, number)
         if row is None:
