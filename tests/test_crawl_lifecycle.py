@@ -125,7 +125,7 @@ def test_a_crawl_of_other_sites_leaves_an_interrupted_crawl_waiting_for_its_own(
 
 @pytest.fixture(scope="module")
 def site_and_reference(tmp_path_factory) -> Iterator[tuple[RunningSite, Path]]:
-    with serve_sample_site(pages=300) as server:
+    with serve_sample_site(pages=150) as server:
         reference = tmp_path_factory.mktemp("reference") / "reference.db"
         with open_archive(str(reference), create=True, lock=True) as archive:
             assert not crawl_sites(archive, [server.url + "/"], delay=0).interrupted
