@@ -84,6 +84,7 @@ class Crawl:
         self._nights: dict[str, dict[str, int]] = {}  # per site: each known URL's rotation night
         self.now = datetime.now(UTC)  # "tonight", for the re-check policy
         self.gate = Gate(options.backlog or extraction.workers + 1, options.backlog_grace)
+        self.stop = asyncio.Event()  # set: the crawl ends interrupted (run's `stop`)
 
     async def run(self, sites: Sequence[Site], stop: asyncio.Event | None = None) -> CrawlResult:
         """Crawl every site, at most `sites_at_once` at a time; close the crawl, or leave it
