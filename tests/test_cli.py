@@ -147,8 +147,12 @@ def test_the_demo_crawls_the_sample_site_and_a_second_demo_is_incremental(tmp_pa
     from scraper.sample_site import SampleSite
 
     pages = len(SampleSite().html_urls()) + 1  # and the first page of the agenda
-    assert f" {pages} new, " in first.stderr.splitlines()[-1]
-    assert " 0 new, 0 changed, " in second.stderr.splitlines()[-1]
+
+    def summary(stderr: str) -> str:  # the demo may explain its expected failure after it
+        return next(line for line in stderr.splitlines() if line.startswith("crawl "))
+
+    assert f" {pages} new, " in summary(first.stderr)
+    assert " 0 new, 0 changed, " in summary(second.stderr)
 
 
 @pytest.mark.parametrize("name", ["crawl", "reextract", "import-warc", "backfill", "export-warc"])
