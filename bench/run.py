@@ -3,7 +3,8 @@
 Each benchmark measures its reference in the same run (trafilatura for extraction, Scrapy for
 crawling, a LIKE scan for search, the previous storage layout for storage), so the ratios hold
 on any machine. bench_storage runs twice: with a real SPIP page's weight of template (the
-archive's target, 0.35x the raw HTML), and with the light sample pages as they are served.
+archive's target: 0.26x the raw HTML at 100,000 pages, goal 0.5x), and with the light sample
+pages as they are served.
 """
 
 from __future__ import annotations
