@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
 import subprocess
 from collections.abc import Iterator
@@ -32,7 +33,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
-MIRROR = Path("/work/.mirror")
+# Where the search tool's `fetch` leaves snapshots (owner+name/repo, a bare git directory).
+MIRROR = Path(os.environ.get("CORPORA_MIRROR", "/work/.mirror"))
 TRAFILATURA = "e90b0ef51ab026fdb905fb6c5b3c84dd3d784fd5"
 HTMLDATE = "b8952828329abaeeb3be21387b526f2be614ce67"
 
