@@ -93,6 +93,12 @@ def _search_words() -> str:
 @hookimpl
 def render_cell(row: Any, value: Any, column: str, table: str | None, database: str,
                 datasette: Any) -> Markup | None:
+    if isinstance(value, dict) and column in PAGE_URL_COLUMNS and isinstance(
+            value.get("value"), str):
+        # A foreign key to pages that Datasette expanded with the page's title: the title
+        # opens the page as it reads, not the raw row.
+        return _link(links.page_href(value["value"], q=_search_words() or None),
+                     links.bdi(value.get("label") or links.iri(value["value"])))
     if isinstance(value, str) and column in PAGE_URL_COLUMNS and value.startswith("http"):
         capture_id = _get(row, "id") if table == "captures" else None
         if capture_id is not None:
