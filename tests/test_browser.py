@@ -170,10 +170,16 @@ def add_arabic_edit(path: Path, url: str) -> None:
 
 
 def doc_shot(page: Any, name: str, locator: Any = None) -> Path:
-    """A small screenshot for docs/: the viewport (or one element), not the whole page."""
-    target = DOCS / f"{name}.png"
+    """A small screenshot for docs/: the viewport (or one element), not the whole page.
+
+    Saved in tests/screenshots/ and copied to docs/ only when UPDATE_DOCS_SCREENSHOTS=1, so a
+    run of the suite leaves the tree as it found it."""
+    SHOTS.mkdir(exist_ok=True)
+    target = SHOTS / f"doc-{name}.png"
     (locator or page).screenshot(path=str(target))
     assert 3000 < target.stat().st_size < 400_000
+    if os.environ.get("UPDATE_DOCS_SCREENSHOTS") == "1":
+        shutil.copyfile(target, DOCS / f"{name}.png")
     return target
 
 
