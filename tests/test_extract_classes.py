@@ -275,3 +275,14 @@ def test_a_box_named_sidebar_inside_the_article_still_dates_it_as_a_last_resort(
     assert page.published == date(2019, 5, 23)
     alone = html.replace(inside, "")
     assert extract_page(alone, "https://xx.example.org/fete", today=TODAY).published is None
+
+
+@pytest.mark.parametrize("line", [
+    "Letzte Änderung: 10.04.2019", "Dernière modification : 10/04/2019", "آخر تحديث: 10/04/2019",
+    "Ostatnia aktualizacja: 10.04.2019", "Última atualização: 10/04/2019",
+])
+def test_an_update_line_in_the_article_s_flow_is_not_body_text(line: str) -> None:
+    html = _es_page().replace("</article>", f"<p>{line}</p></article>")
+    page = extract_page(html, "https://mx.example.org/Encuentro-123", today=TODAY)
+    assert line not in page.text and "los proyectos del próximo año" in page.text
+    assert page.modified == date(2019, 4, 10)

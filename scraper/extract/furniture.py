@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from .date_words import LABELS
+
 MAX_LINE = 100
 
 # Labels over the links to an article's other language versions, in the languages we read:
@@ -70,6 +72,14 @@ _NOTICES = re.compile(
     r"hier kostenlos|do you want to be informed)\b",
     re.IGNORECASE,
 )
+# An update line in any language we read dates in ("Letzte Änderung: 10.04.2019", "آخر تحديث
+# 10/04/2019"): the template's, wherever it sits, as the dates read it (`date_scan`).
+_UPDATED = re.compile(
+    r"^(?:" + "|".join(sorted((re.escape(label) for table in LABELS.values()
+                               for label in table.get("modified", ())), key=len, reverse=True))
+    + r")\W*(?:\d|[:：]\s*(?:\d|$))",  # a date follows, or the line is the label alone
+    re.IGNORECASE,
+)
 _COMMENTS = re.compile(
     r"^(?:[\w.()]+\s+){0,2}(?:kommentar\w*|comments?|commentaires?|comentarios?|commenti|"
     r"komentarz\w*|reactions?|réactions?)(?:\s+[\w.()]+){0,2}\W*$",
@@ -88,4 +98,4 @@ def furniture_line(text: str) -> bool:
     if len(text) > MAX_LINE:
         return False
     return bool(_LABELLED.match(text) or _COMMENTS.match(text) or _PROMPTS.match(text)
-                or _STAMP.match(text) or _NOTICES.match(text))
+                or _STAMP.match(text) or _NOTICES.match(text) or _UPDATED.match(text))
