@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import lxml.html
+import pytest
 from sqlite_utils import Database
 
 from archive import store
@@ -42,14 +43,21 @@ def _cite_box(path: Path, **params: str) -> tuple[str, str]:
     return str(cite), doc.xpath("string(//article)")
 
 
-def test_the_cited_address_shows_the_same_text_after_an_older_capture_is_imported(
-    tmp_path: Path,
-) -> None:
+@pytest.fixture
+def archived(tmp_path: Path) -> tuple[Path, Database]:
+    """A page with two versions, captured in 2020 and 2021."""
     path = tmp_path / "archive.db"
     db = Database(path)
     ensure_schema(db)
     _save(db, "du lundi au jeudi", "2020-03-01T09:00:00Z")
     _save(db, "du lundi au vendredi", "2021-03-01T09:00:00Z")
+    return path, db
+
+
+def test_the_cited_address_shows_the_same_text_after_an_older_capture_is_imported(
+    archived: tuple[Path, Database],
+) -> None:
+    path, db = archived
     cite, text = _cite_box(path, version="1")
     assert "at=20200301090000" in cite and "lundi au jeudi" in text
     # An older capture arrives (a backfill): it becomes version 1, the cited one version 2.
@@ -66,13 +74,9 @@ def test_the_cited_address_shows_the_same_text_after_an_older_capture_is_importe
 
 
 def test_an_inexact_time_shows_the_content_in_force_and_says_which_capture(
-    tmp_path: Path,
+    archived: tuple[Path, Database],
 ) -> None:
-    path = tmp_path / "archive.db"
-    db = Database(path)
-    ensure_schema(db)
-    _save(db, "du lundi au jeudi", "2020-03-01T09:00:00Z")
-    _save(db, "du lundi au vendredi", "2021-03-01T09:00:00Z")
+    path, _ = archived
     # 2020-01-01, before the first capture: the first, and the page says so
     doc = lxml.html.fromstring(_get(path, "/-/page", url=URL, at="2020").text)
     assert "du lundi au jeudi" in doc.xpath("string(//article)")
