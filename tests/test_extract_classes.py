@@ -286,3 +286,19 @@ def test_an_update_line_in_the_article_s_flow_is_not_body_text(line: str) -> Non
     page = extract_page(html, "https://mx.example.org/Encuentro-123", today=TODAY)
     assert line not in page.text and "los proyectos del próximo año" in page.text
     assert page.modified == date(2019, 4, 10)
+
+
+def test_a_listing_is_not_dated_by_the_links_it_lists() -> None:
+    # A SPIP rubrique: its articles' dates beside their links, and an aside of the latest
+    # news inside <main>. Those dates are the linked pages'; the rubrique has none of its own.
+    html = """<html lang="fr"><body><main class="main">
+      <h1>Services consulaires</h1><p>Les démarches des Français résidant au Mali.</p>
+      <ul class="liste-articles">
+        <li><a href="/Permanence-4170">Permanence consulaire à Kayes</a> 15 janvier 2018</li>
+        <li><a href="/Passeport-4141">Perte ou vol de passeport</a> 30 juin 2015</li></ul>
+      <aside class="aside"><h2>Dernières actualités</h2><ul>
+        <li><a href="/Fete-4120">Fête nationale</a> <span class="date">14 juillet 2017</span></li>
+        <li><a href="/Pluies-4122">Saison des pluies</a> <span class="date">19 juin 2017</span></li>
+      </ul></aside></main></body></html>"""
+    page = extract_page(html, "https://ml.ambafrance.org/-Services-consulaires-")
+    assert (page.published, page.modified) == (None, None)

@@ -73,6 +73,7 @@ _BLOCK_TAGS = {"p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3",
                "td", "th", "blockquote", "figure", "figcaption", "form", "br", "hr", "address",
                "pre", "fieldset", "center"}
 _HOLDS_MAIN = etree.XPath("boolean(.//main | .//*[@role='main'])")
+_LINK_LIST = etree.XPath("count(.//li[.//a[@href]]) >= 2")  # a list of other pages
 _NO_ATTRS: dict[str, str] = {}
 _BANDS = frozenset({"header", "footer"})  # tags that open a zone by themselves
 MAX_LINE = 160  # a labelled date line is short; a long paragraph quoting "publié le" is body
@@ -188,8 +189,11 @@ class Zones:
             # htmldate, the last resort, still sees a box named as a sidebar inside the
             # article (its own "Mise en ligne 23 mai 2019" aside): dates F1 0.9674 -> 0.9695
             # on the tune half, 0.945 -> 0.949 on the measure half. A quotation, a hidden
-            # block or another article's teaser it never sees.
-            if not in_main or hidden or teaser or tag == "blockquote" or marks.teaser:
+            # block, another article's teaser or a list of links (the dates beside them are
+            # the linked pages': SPIP's "Dernières actualités" would date a rubrique by its
+            # newest article) it never sees.
+            if (not in_main or hidden or teaser or tag == "blockquote" or marks.teaser
+                    or _LINK_LIST(el)):
                 self.dropped.append(el)
             return None
         if not in_article and (tag == "footer" or role == "contentinfo" or marks.footer):
