@@ -115,6 +115,21 @@ def test_a_hostile_title_shows_as_text_and_fires_no_dialog(site: str, page: Any)
     assert page.dialogs == []
 
 
+def test_an_arabic_title_in_the_pages_table_aligns_right_and_a_french_one_left(
+    site: str, page: Any
+) -> None:
+    page.goto(site + "/archive/pages?_sort=url")
+    aligned = page.eval_on_selector_all("td.col-title a", """links => links.map(a => {
+        const box = a.getBoundingClientRect(), cell = a.closest('td').getBoundingClientRect();
+        const text = a.firstChild ? (() => { const r = document.createRange();
+            r.selectNodeContents(a); return r.getBoundingClientRect(); })() : box;
+        return [a.textContent, text.left - cell.left < cell.right - text.right]; })""")
+    arabic = [left for text, left in aligned if any("\u0600" <= ch <= "\u06ff" for ch in text)]
+    french = [left for text, left in aligned if "é" in text]
+    assert arabic and not any(arabic)  # nearer the right edge
+    assert french and all(french)
+
+
 # --- the reader's pages, on a crawled archive with a hostile capture ---------------------
 
 SHOTS = Path(__file__).resolve().parent / "screenshots"

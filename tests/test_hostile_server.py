@@ -101,7 +101,8 @@ def test_labels_are_capped_and_bidi_isolated_on_the_pages(archive: tuple[Client,
                                                                  "_columns": "all"}).text)
     trail = table.xpath("//span[@class='trail']/bdi")
     assert [b.text_content() for b in trail] == ["\u202eAccueil", "Visas\x07"]
-    title_cell = table.xpath("//td[contains(@class, 'col-title')]//bdi")
+    # a title cell's link isolates itself (dir=auto) and so aligns as its script runs
+    title_cell = table.xpath("//td[contains(@class, 'col-title')]//a[@dir='auto']")
     assert title_cell and title_cell[0].text_content().startswith("\u202eAccueil")
     evil = lxml.html.fromstring(client.get("/-/page", params={"url": EVIL}).text)
     assert [b.text_content() for b in evil.xpath("//nav[@class='trail']//li/bdi")] == [

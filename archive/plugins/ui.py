@@ -85,6 +85,15 @@ def _link(href: str, text: str | Markup, cls: str = "") -> Markup:
     return Markup(f'<a href="{escape(href)}"{attr}>{escape(text)}</a>')
 
 
+def _label_link(href: str, label: object) -> Markup:
+    """A page's label (its title) as a link in a cell: capped, and `dir="auto"`, which both
+    isolates it (a U+202E cannot reverse what stands beside it) and aligns it as its own
+    script runs: an Arabic title to the right. (A <bdi> isolates too, but a cell cannot see
+    past it to take its direction.)"""
+    return Markup(f'<a href="{escape(href)}" class="cell-label" dir="auto">'
+                  f'{escape(links.label(label))}</a>')
+
+
 def _search_words() -> str:
     args = _QUERY.get() or {}
     return " ".join(args.get("q", []) + args.get("_search", []))
@@ -97,16 +106,16 @@ def render_cell(row: Any, value: Any, column: str, table: str | None, database: 
             value.get("value"), str):
         # A foreign key to pages that Datasette expanded with the page's title: the title
         # opens the page as it reads, not the raw row.
-        return _link(links.page_href(value["value"], q=_search_words() or None),
-                     links.bdi(value.get("label") or links.iri(value["value"])))
+        return _label_link(links.page_href(value["value"], q=_search_words() or None),
+                           value.get("label") or links.iri(value["value"]))
     if isinstance(value, str) and column in PAGE_URL_COLUMNS and value.startswith("http"):
         capture_id = _get(row, "id") if table == "captures" else None
         if capture_id is not None:
             return _link(links.capture_href(capture_id), links.iri(value))
         return _link(links.page_href(value, q=_search_words() or None), links.iri(value))
     if column == "title" and isinstance(_get(row, "url"), str) and (table in (None, "pages")):
-        return _link(links.page_href(_get(row, "url"), q=_search_words() or None),
-                     links.bdi(value or "(no title)"))
+        return _label_link(links.page_href(_get(row, "url"), q=_search_words() or None),
+                           value or "(no title)")
     if column == "fetched_at" and table == "captures" and _get(row, "id") is not None:
         return _link(links.capture_href(_get(row, "id")), str(value))
     if column in ("version", "at") and table == "page_versions" and isinstance(
