@@ -144,6 +144,7 @@ CREATE TABLE IF NOT EXISTS page_versions (
     breadcrumb TEXT,  -- JSON array
     sections TEXT,  -- JSON array of {heading, level, text}
     language TEXT,
+    translations TEXT,  -- JSON object {language: url}: the translations it linked to
     content_sha256 TEXT NOT NULL,
     source TEXT NOT NULL DEFAULT 'crawl',  -- its capture's source
     UNIQUE (url, version)

@@ -163,7 +163,7 @@ def save_extraction(db: Database, page: Page, capture_id: int, site: str, captur
     _write_page(db, page, content, site, capture_id, captured_at, differs)
     if differs:
         number = versions[-1].version + 1 if versions else 1
-        _insert_version(db, content, digest, page.url, capture_id, captured_at, number)
+        _insert_version(db, page, content, digest, capture_id, captured_at, number)
     conn.execute("DELETE FROM translations WHERE page_url = ?", (page.url,))
     conn.executemany(
         "INSERT OR REPLACE INTO translations(page_url, language, url) VALUES (?, ?, ?)",
@@ -213,29 +213,34 @@ def _save_older(
     conn.execute(
         "UPDATE page_versions SET version = -version WHERE url = ? AND version < 0", (page.url,)
     )
-    _insert_version(db, content, digest, page.url, capture_id, captured_at, number)
+    _insert_version(db, page, content, digest, capture_id, captured_at, number)
     return "changed"
 
 
 def _insert_version(
     db: Database,
+    page: Page,
     content: dict[str, Any],
     digest: str,
-    url: str,
     capture_id: int,
     captured_at: str,
     number: int,
 ) -> None:
-    """One page_versions row holding the content whole, its source that of its capture."""
+    """One page_versions row holding the content whole, its source that of its capture, and
+    the translations the page linked to then (not part of the content: a new link to a
+    translation alone makes no new version)."""
     db.conn.execute(
         "INSERT INTO page_versions(url, version, at, captured_at, capture_id, title, text, "
-        "published, modified, breadcrumb, sections, language, content_sha256, source) "
+        "published, modified, breadcrumb, sections, language, translations, content_sha256, "
+        "source) "
         "VALUES (:url, :version, :at, :captured_at, :capture_id, :title, :text, :published, "
-        ":modified, :breadcrumb, :sections, :language, :digest, "
+        ":modified, :breadcrumb, :sections, :language, :translations, :digest, "
         "coalesce((SELECT source FROM captures WHERE id = :capture_id), 'crawl'))",
         {
             **content,
-            "url": url,
+            "url": page.url,
+            "translations": json.dumps(dict(sorted(page.translations.items())),
+                                       ensure_ascii=False),
             "version": number,
             "at": at_of(captured_at),
             "captured_at": captured_at,

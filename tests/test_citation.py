@@ -20,9 +20,10 @@ from scraper.models import Capture, Page, Section
 URL = "https://ml.ambafrance.org/Horaires-12"
 
 
-def _save(db: Database, words: str, when: str, source: str = "crawl") -> None:
+def _save(db: Database, words: str, when: str, source: str = "crawl",
+          translations: dict[str, str] | None = None) -> None:
     page = Page(url=URL, title=f"Horaires : {words}", language="fr",
-                text=f"Le consulat est ouvert {words}.",
+                text=f"Le consulat est ouvert {words}.", translations=translations or {},
                 sections=[Section(None, 0, f"Le consulat est ouvert {words}.")])
     with db.conn:
         cid = store.save_capture(db, Capture(URL, when, status=200, body=words.encode(),
@@ -89,3 +90,19 @@ def test_an_inexact_time_shows_the_content_in_force_and_says_which_capture(
     assert data["at"] == "20200301090000" and data["note"]
     assert _get(path, "/-/page", url=URL, at="yesterday").status_code == 400
     assert _get(path, "/-/page", url=URL, version="9").status_code == 404
+
+
+def test_an_old_version_lists_the_translations_it_linked_to_then(tmp_path: Path) -> None:
+    path = tmp_path / "archive.db"
+    db = Database(path)
+    ensure_schema(db)
+    _save(db, "du lundi au jeudi", "2020-03-01T09:00:00Z",
+          translations={"en": "https://ml.ambafrance.org/Opening-hours-12"})
+    _save(db, "du lundi au vendredi", "2021-03-01T09:00:00Z",
+          translations={"es": "https://ml.ambafrance.org/Horario-12"})
+    links_of = lambda doc: [(li.findtext("span"), li.xpath("string(.//bdi)"))
+                            for li in doc.xpath("//ul[@class='translations']/li")]
+    old = lxml.html.fromstring(_get(path, "/-/page", url=URL, at="20200301090000").text)
+    assert links_of(old) == [("en", "https://ml.ambafrance.org/Opening-hours-12")]
+    now = lxml.html.fromstring(_get(path, "/-/page", url=URL).text)
+    assert links_of(now) == [("es", "https://ml.ambafrance.org/Horario-12")]

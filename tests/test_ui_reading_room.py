@@ -162,14 +162,14 @@ def test_the_page_view_shows_every_check_and_the_last(room: Room) -> None:
     assert data["checks"]["last_checked"] == last and len(data["checks"]["items"]) == len(kinds)
 
 
-def test_an_old_version_says_its_translations_are_todays_and_links_them_at_its_date(
+def test_an_old_version_lists_the_translations_of_its_date_and_links_them_at_it(
     room: Room
 ) -> None:
     conn = sqlite3.connect(room.path)
     url, at = conn.execute("SELECT v.url, v.at FROM page_versions v JOIN translations t "
                            "ON t.page_url = v.url ORDER BY v.at LIMIT 1").fetchone()
     doc = room.doc("/-/page", url=url, at=at)
-    assert "translations the page links to today" in doc.xpath(
+    assert "translations this version linked to" in doc.xpath(
         "string(//p[@class='translations-note'])")
     assert all(f"&at={at}" in h for h in doc.xpath("//ul[@class='translations']//a/@href"))
     latest = room.doc("/-/page", url=url)

@@ -67,6 +67,12 @@ def convert(conn: sqlite3.Connection, progress: Callable[[str], None] | None = N
     conn.execute(f"INSERT INTO page_versions(at, {_VERSION_COLUMNS}) "
                  f"SELECT {AT_SQL}, {_VERSION_COLUMNS} FROM temp.m12_versions "
                  "ORDER BY url, version")
+    # The translations a version linked to were kept for the latest content only: its
+    # version gets them, the older ones stay unknown (null).
+    conn.execute("UPDATE page_versions SET translations = (SELECT json_group_object(language, "
+                 "url) FROM (SELECT language, url FROM translations t WHERE t.page_url = "
+                 "page_versions.url ORDER BY language)) WHERE version = (SELECT max(version) "
+                 "FROM page_versions v WHERE v.url = page_versions.url)")
     _check(conn)
     for table in ("m12_pages", "m12_sections", "m12_versions"):
         conn.execute(f"DROP TABLE temp.{table}")

@@ -148,9 +148,9 @@ def _page_context(conn: Any, url: str, at: str | None, number: int | None
         "page": page, "content": content, "version": chosen, "versions": versions,
         "at": current_at, "note": note,
         "breadcrumb": _breadcrumb(content.get("breadcrumb")),
-        # Translations are stored for today's content only: an old version lists them as
-        # today's, says so, and links each to its own version of that date.
-        "translations": data.translations(conn, url),
+        # An old version lists the translations it linked to then (older archives kept
+        # them for the latest content only: those versions list today's, and say so).
+        "translations": data.translations(conn, url, (chosen or {}).get("translations")),
         "captures": captures, "calendar": _calendar(captures),
         "checks": data.checks(conn, url),
         "dir": links.direction(content.get("language")),

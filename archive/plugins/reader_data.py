@@ -78,11 +78,16 @@ def sections(conn: sqlite3.Connection, url: str) -> list[Row]:
                        "WHERE page_url = ? ORDER BY position", (url,))
 
 
-def translations(conn: sqlite3.Connection, url: str) -> list[Row]:
-    """The page's translations with the archived title of each (None when not archived)."""
-    return _rows(conn, "SELECT t.language, t.url, p.title, p.url IS NOT NULL AS archived "
-                       "FROM translations t LEFT JOIN pages p ON p.url = t.url "
-                       "WHERE t.page_url = ? ORDER BY t.language", (url,))
+def translations(conn: sqlite3.Connection, url: str, linked: str | None = None) -> list[Row]:
+    """The page's translations with the archived title of each (None when not archived):
+    today's, or those a version linked to (`linked`, its JSON object {language: url})."""
+    if linked is None:
+        return _rows(conn, "SELECT t.language, t.url, p.title, p.url IS NOT NULL AS archived "
+                           "FROM translations t LEFT JOIN pages p ON p.url = t.url "
+                           "WHERE t.page_url = ? ORDER BY t.language", (url,))
+    return _rows(conn, "SELECT j.key AS language, j.value AS url, p.title, "
+                       "p.url IS NOT NULL AS archived FROM json_each(?) j "
+                       "LEFT JOIN pages p ON p.url = j.value ORDER BY j.key", (linked,))
 
 
 def versions(conn: sqlite3.Connection, url: str) -> list[Row]:
