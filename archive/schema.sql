@@ -82,7 +82,8 @@ CREATE TABLE IF NOT EXISTS captures (
     elapsed_ms INTEGER,
     outcome TEXT,
     headers TEXT,  -- JSON object
-    source TEXT NOT NULL DEFAULT 'crawl'  -- crawl | warc:<file> | wayback
+    source TEXT NOT NULL DEFAULT 'crawl',  -- crawl | warc:<file> | wayback
+    redirects TEXT  -- JSON array of [address, status, target]: each redirect followed to final_url
 );
 
 -- The latest content of every page.

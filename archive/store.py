@@ -67,9 +67,10 @@ def save_capture(
         )
     cur = db.conn.execute(
         "INSERT INTO captures(url, crawl_id, fetched_at, status, error, content_type, size, "
-        "sha256, etag, last_modified, final_url, elapsed_ms, outcome, headers) "
+        "sha256, etag, last_modified, final_url, elapsed_ms, outcome, headers, redirects) "
         "VALUES (:url, :crawl_id, :fetched_at, :status, :error, :content_type, :size, "
-        ":sha256, :etag, :last_modified, :final_url, :elapsed_ms, :outcome, :headers)",
+        ":sha256, :etag, :last_modified, :final_url, :elapsed_ms, :outcome, :headers, "
+        ":redirects)",
         {
             "url": capture.url,
             "crawl_id": crawl_id,
@@ -85,6 +86,8 @@ def save_capture(
             "elapsed_ms": capture.elapsed_ms,
             "outcome": outcome,
             "headers": json.dumps(dict(capture.headers), ensure_ascii=False),
+            "redirects": json.dumps([list(hop) for hop in capture.redirects], ensure_ascii=False)
+            if capture.redirects else None,
         },
     )
     return int(cur.lastrowid or 0)

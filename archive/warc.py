@@ -7,11 +7,12 @@ does not keep is rebuilt and said so in the warcinfo record: the status line's r
 and HTTP version, the request (method GET, the User-Agent), and the header list (stored as a
 JSON object: names lower-case, repeated headers joined by ", "). Bodies are kept decoded, so a
 `Content-Encoding` received is written as `X-Archive-Orig-Content-Encoding` (pywb's convention)
-and `Content-Length` is the decoded body's. A redirected fetch is written as two answers: a
-redirect record at the address asked for (status 301 and `Location`: the crawl keeps where a
-redirect led, not its status) and the answer at the address it ended at, which names the
-redirect record in `WARC-Concurrent-To`, so an old address replays in pywb and `import-warc`
-makes the two one capture again.
+and `Content-Length` is the decoded body's. A redirected fetch is written as its hops: one
+redirect record per redirect it followed, at its address, with its status and `Location`
+(`captures.redirects`; a capture from before schema 12 kept only where it ended, and gets one
+301), then the answer at the address it ended at, which names every hop in
+`WARC-Concurrent-To`, so each old address replays in pywb and `import-warc` makes the chain one
+capture again.
 
 Captures are read from the database one at a time and written as they come: memory stays
 small whatever the archive's size (only one line per distinct body is kept, for revisits).
@@ -49,7 +50,9 @@ RECONSTRUCTED = (
     "records rebuilt (GET, Host, User-Agent); response headers as stored (lower-case names, "
     "repeats joined by ', '); bodies decoded, so Content-Encoding is written as "
     "X-Archive-Orig-Content-Encoding and Content-Length is the decoded length; a redirected "
-    "fetch is written as a 301 redirect record (Location: where it ended) then the answer there, which names the redirect record in WARC-Concurrent-To"
+    "fetch is written as one redirect record per hop (its status and Location as answered; a "
+    "capture made before schema 12 kept only where it ended, and gets one 301), then the "
+    "answer there, which names every hop in WARC-Concurrent-To"
 )
 
 
@@ -80,6 +83,7 @@ class _Row:
     headers: dict[str, str]
     sha256: str
     site: str | None
+    redirects: list[tuple[str, int, str]]  # each hop followed (address, status, target)
 
 
 def export_warc(
@@ -112,14 +116,20 @@ def _write_capture(
 ) -> None:
     http_headers = _response_headers(row)
     warc_headers = {"WARC-Date": row.fetched_at}
-    if row.asked != row.url:
-        warc_headers["WARC-Concurrent-To"] = _write_hop(writer, row, result)
+    hop_ids: list[str] = []
+    if row.redirects:
+        hop_ids = [_write_hop(writer, row, result, hop) for hop in row.redirects]
+    elif row.asked != row.url:  # a capture from before schema 12 kept where it ended only
+        hop_ids = [_write_hop(writer, row, result, (row.asked, 301, row.url))]
+    if hop_ids:
+        warc_headers["WARC-Concurrent-To"] = hop_ids[0]
     earlier = first.get(row.sha256)
     if earlier is not None:
         uri, date, digest = earlier
         record = writer.create_revisit_record(
             row.url, digest, uri, date, http_headers=http_headers, warc_headers_dict=warc_headers
         )
+        _name_hops(record, hop_ids)
         writer.write_request_response_pair(_request(writer, row), record)  # a fetch, as Heritrix
         result.revisits += 1
     else:
@@ -131,6 +141,7 @@ def _write_capture(
             row.url, "response", payload=BytesIO(body), length=len(body),
             http_headers=http_headers, warc_headers_dict=warc_headers,
         )
+        _name_hops(record, hop_ids)
         digest = record.rec_headers.get_header("WARC-Payload-Digest")
         writer.write_request_response_pair(_request(writer, row), record)
         first[row.sha256] = (row.url, row.fetched_at, digest)
@@ -140,13 +151,26 @@ def _write_capture(
         result.dates.setdefault(row.url, set()).add(row.fetched_at)
 
 
-def _write_hop(writer: WARCWriter, row: _Row, result: ExportResult) -> str:
-    """The redirect a fetch followed, as its own response record; returns its record id."""
-    http_headers = StatusAndHeaders("301 Moved Permanently", [
-        ("Location", row.url), ("Content-Length", "0")], protocol="HTTP/1.1")
-    asked = replace(row, url=row.asked)
+def _name_hops(record: Any, hop_ids: list[str]) -> None:
+    """The answer names every redirect record of its chain, in order (the first already)."""
+    for hop_id in hop_ids[1:]:
+        record.rec_headers.add_header("WARC-Concurrent-To", hop_id)
+
+
+def _write_hop(writer: WARCWriter, row: _Row, result: ExportResult,
+               hop: tuple[str, int, str]) -> str:
+    """One redirect a fetch followed, as its own response record (its status and Location);
+    returns its record id."""
+    address, status, target = hop
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = "Redirect"
+    http_headers = StatusAndHeaders(f"{status} {phrase}", [
+        ("Location", target), ("Content-Length", "0")], protocol="HTTP/1.1")
+    asked = replace(row, url=address)
     record = writer.create_warc_record(
-        row.asked, "response", payload=BytesIO(b""), length=0, http_headers=http_headers,
+        address, "response", payload=BytesIO(b""), length=0, http_headers=http_headers,
         warc_headers_dict={"WARC-Date": row.fetched_at})
     writer.write_request_response_pair(_request(writer, asked), record)
     result.redirects += 1
@@ -158,16 +182,28 @@ def _captures(db: Database, since: str | None) -> Iterator[_Row]:
     # replay tool looks it up; the site comes from the page or the crawl's frontier.
     sql = (
         "SELECT coalesce(c.final_url, c.url), c.url, c.fetched_at, c.status, c.headers, c.sha256, "
+        "c.redirects, "
         "coalesce((SELECT site FROM pages p WHERE p.url = coalesce(c.final_url, c.url)), "
         "(SELECT site FROM frontier f WHERE f.crawl_id = c.crawl_id AND f.url = c.url)) "
         "FROM captures c WHERE c.status IS NOT NULL AND c.sha256 IS NOT NULL "
         + ("AND c.fetched_at >= ? " if since else "")
         + "ORDER BY c.fetched_at, c.id"
     )
-    for url, asked, fetched_at, status, headers, sha, site in db.conn.execute(
+    for url, asked, fetched_at, status, headers, sha, hops, site in db.conn.execute(
         sql, (since,) if since else ()
     ):
-        yield _Row(url, asked, fetched_at, int(status), _json_object(headers), sha, site)
+        yield _Row(url, asked, fetched_at, int(status), _json_object(headers), sha, site,
+                   _hops(hops))
+
+
+def _hops(value: str | None) -> list[tuple[str, int, str]]:
+    """captures.redirects read back; anything malformed is no chain (the 301 fallback)."""
+    try:
+        data = json.loads(value) if value else []
+    except ValueError:
+        return []
+    return [(str(h[0]), int(h[1]), str(h[2])) for h in data
+            if isinstance(h, list) and len(h) == 3 and str(h[1]).isdigit()]
 
 
 def _site_hosts(db: Database, site: str) -> set[str]:

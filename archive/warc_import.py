@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from sqlite_utils import Database
 
@@ -171,12 +171,12 @@ def _import_file(
         if item.body is not None and 300 <= item.status < 400 and item.record_id:
             hops[item.record_id] = item  # stored at the end, unless an answer claims it
             continue
-        first = next((hops.pop(r) for r in item.concurrent_to if r in hops), None)
-        _store(db, item, first, site, source, extract, digests, result)
+        chain = [hops.pop(r) for r in item.concurrent_to if r in hops]
+        _store(db, item, chain, site, source, extract, digests, result)
     for hop in hops.values():
         site = rules.site_for(hop.url)
         if site is not None:
-            _store(db, hop, None, site, source, extract, digests, result)
+            _store(db, hop, [], site, source, extract, digests, result)
 
 
 def _learn_robots(path: Path, rules: ImportRules) -> None:
@@ -201,9 +201,11 @@ def _body_of(db: Database, response: Record, digests: dict[str, str]) -> bytes |
 
 
 def _store(
-    db: Database, response: Record, first: Record | None, site: Site, source: str,
+    db: Database, response: Record, chain: list[Record], site: Site, source: str,
     extract: Extract, digests: dict[str, str], result: ImportResult,
 ) -> None:
+    """Store one answer; `chain`: the redirect records it names, in order (its hops)."""
+    first = chain[0] if chain else None
     if response.status == 304:
         # A revisit of a 304 (or a 304 answer): the page was checked and had not changed.
         mark_seen(db, response.url, response.date)
@@ -221,6 +223,8 @@ def _store(
         content_type=response.headers.get("content-type"),
         headers=response.headers,
         body=body,
+        redirects=tuple((hop.url, hop.status, urljoin(hop.url, hop.headers.get("location", "")))
+                        for hop in chain),
     )
     if response.digest and capture.sha256:
         digests[response.digest] = capture.sha256

@@ -190,7 +190,7 @@ class Fetcher:
         if last_modified:
             headers["if-modified-since"] = last_modified
         try:
-            answer, final_url = await self._get_following_redirects(
+            answer, final_url, hops = await self._get_following_redirects(
                 url, headers, obey_robots=True, passage=passage, scope=scope,
                 limit=BodyLimit(max_bytes or self.politeness.max_body_bytes),
             )
@@ -210,6 +210,7 @@ class Fetcher:
             url=url, fetched_at=fetched_at, status=answer.status, error=None, final_url=final_url,
             content_type=answer.headers.get("content-type"), headers=answer.headers,
             body=None if answer.status == 304 else answer.body, elapsed_ms=answer.elapsed_ms,
+            redirects=hops,
         )
 
     async def robots_sitemaps(self, host_url: str) -> list[str]:
@@ -225,10 +226,13 @@ class Fetcher:
         self, url: str, headers: dict[str, str], *, obey_robots: bool,
         passage: Passage | None = None, scope: Callable[[str], bool] | None = None,
         limit: BodyLimit | None = None,
-    ) -> tuple[_Answer, str]:
+    ) -> tuple[_Answer, str, tuple[tuple[str, int, str], ...]]:
+        """The answer at the end of the redirects, its address, and each redirect followed
+        on the way (address, status, target), which the archive keeps for export."""
         seen = {url}
         current = url
         last: _Answer | None = None
+        hops: list[tuple[str, int, str]] = []
         for hop in range(self.politeness.max_redirects + 1):
             if hop and scope is not None and not scope(current):
                 # The chain stops where it leaves the site: nothing off-site is requested.
@@ -244,7 +248,7 @@ class Fetcher:
                 raise _Failure(failure.reason, failure.answer or last, where=current) from None
             location = answer.headers.get("location")
             if answer.status not in REDIRECT_STATUSES or not location:
-                return answer, current
+                return answer, current, tuple(hops)
             last = answer
             target = urljoin(current, location.strip())
             parts = urlsplit(target)
@@ -255,6 +259,7 @@ class Fetcher:
                 raise _Failure(FailureReason.REDIRECT_LOOP, last, where=target)
             if hop == self.politeness.max_redirects:
                 raise _Failure(FailureReason.TOO_MANY_REDIRECTS, last, where=target)
+            hops.append((current, answer.status, target))
             seen.add(target)
             current = target
         raise AssertionError("unreachable")  # the loop returns or raises on its last hop
@@ -305,7 +310,7 @@ class Fetcher:
 
     async def _get_robots_txt(self, robots_url: str) -> RobotsAnswer:
         try:
-            answer, _ = await self._get_following_redirects(
+            answer, _, _ = await self._get_following_redirects(
                 robots_url, {}, obey_robots=False, limit=BodyLimit(ROBOTS_MAX_BYTES, truncate=True)
             )
         except _Failure as failure:

@@ -103,6 +103,8 @@ class Capture:
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes | None = None
     elapsed_ms: int | None = None
+    # Each redirect answered on the way, in order: (address, status, where it pointed).
+    redirects: tuple[tuple[str, int, str], ...] = ()
 
     @cached_property
     def sha256(self) -> str | None:

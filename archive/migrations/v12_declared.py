@@ -57,6 +57,8 @@ def convert(conn: sqlite3.Connection, progress: Callable[[str], None] | None = N
     for table in ("pages_fts", "sections_fts", "section_spans", "versions", "pages"):
         conn.execute(f'DROP TABLE IF EXISTS "{table}"')
     conn.execute("DELETE FROM archive_meta WHERE key IN ('normaliser', 'search_index')")
+    # Each redirect a fetch followed, kept since schema 12 (older captures keep final_url only).
+    conn.execute("ALTER TABLE captures ADD COLUMN redirects TEXT")
     for statement in statements(declared_sql()):
         conn.execute(statement)
     conn.execute(f"INSERT INTO pages(id, {_PAGE_COLUMNS}) "
