@@ -55,7 +55,7 @@ def test_every_command_line_shown_is_a_real_command_with_real_options(name, text
 
 
 def test_the_readme_stays_short():
-    assert len(README.splitlines()) <= 160
+    assert len(README.splitlines()) <= 150
 
 
 def readme_python_example() -> str:
