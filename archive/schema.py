@@ -71,8 +71,9 @@ def ensure_schema(db: Database, upto: int | None = None, progress: Progress | No
             upgrade(conn, done, upto, progress)
         if upto is None or upto >= LATEST:
             _apply_declared(conn)
-            problems = conn.execute("PRAGMA foreign_key_check").fetchall()
-            if problems and version < LATEST and not new:
+            converted = version < LATEST and not new
+            problems = converted and conn.execute("PRAGMA foreign_key_check").fetchall()
+            if problems:
                 raise NotAnArchive(f"converting to schema {LATEST}: {len(problems)} rows refer "
                                    "to rows that are not there (a damaged archive); nothing "
                                    "was changed")
