@@ -47,12 +47,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"cannot serve on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
         return 1
     stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    # Both stop it, set here rather than inherited: a shell's background job starts with
+    # SIGINT ignored, and Ctrl-C or `kill -INT` must still end the server.
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
     print(f"Sample embassy site at {running.url}/ (Ctrl-C to stop)", flush=True)
-    try:
-        while not stop.wait(0.5):
-            pass
-    except KeyboardInterrupt:
+    while not stop.wait(0.5):
         pass
     stop_sample_site(running, thread)
     return 0
