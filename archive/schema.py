@@ -15,9 +15,9 @@ from collections.abc import Callable
 from sqlite_utils import Database
 
 from archive import search_index
+from archive.declaration import declared_sql, declared_statements
 from archive.errors import NotAnArchive, newer_archive
-from archive.migrations import DECLARED, statements, upgrade
-from archive.migrations.v12_declared import declared_sql
+from archive.migrations import DECLARED, upgrade
 from scraper.models import utc_now
 
 LATEST = DECLARED  # the schema version this package writes
@@ -112,5 +112,5 @@ def _complete(conn: sqlite3.Connection) -> bool:
 
 
 def _apply_declared(conn: sqlite3.Connection) -> None:
-    for statement in statements(declared_sql()):
+    for statement in declared_statements():
         conn.execute(statement)

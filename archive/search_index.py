@@ -14,8 +14,7 @@ import unicodedata
 from collections.abc import Callable
 
 from archive import search
-from archive.migrations import statements
-from archive.migrations.v12_declared import declared_sql
+from archive.declaration import declared_statements
 
 _KEY = "search_index"
 _BATCH = 5_000  # rows between progress lines during a rebuild
@@ -61,7 +60,7 @@ def is_current(conn: sqlite3.Connection) -> bool:
 def rebuild(conn: sqlite3.Connection, progress: Callable[[str], None] | None = None) -> None:
     """Make the FTS tables anew as archive/schema.sql declares them (their columns may have
     changed with the analysis) and index every page and section again. Never commits."""
-    for statement in statements(declared_sql()):
+    for statement in declared_statements():
         for table in ("pages_fts", "sections_fts"):
             if statement.startswith(f"CREATE VIRTUAL TABLE IF NOT EXISTS {table}"):
                 conn.execute(f"DROP TABLE IF EXISTS {table}")

@@ -18,17 +18,17 @@ from warcio.archiveiterator import ArchiveIterator
 from scraper.cli import cli
 
 ROUTES = {  # path -> (status, Location or body)
-    "/": (200, '<html lang="fr"><body><h1>Accueil</h1><p>Bienvenue à l’ambassade.</p>'
-               '<a href="/spip.php?article12">Horaires</a></body></html>'),
+    "/": (200, ('<html lang="fr"><body><h1>Accueil</h1><p>Bienvenue à l’ambassade.</p>'
+                '<a href="/spip.php?article12">Horaires</a></body></html>')),
     "/spip.php?article12": (302, "/Horaires-12"),
     "/Horaires-12": (301, "/Horaires-d-ouverture-12"),
-    "/Horaires-d-ouverture-12": (200, '<html lang="fr"><body><h1>Horaires d’ouverture</h1>'
-                                      "<p>Du lundi au vendredi, de 8 h à 12 h.</p></body></html>"),
+    "/Horaires-d-ouverture-12": (200, ('<html lang="fr"><body><h1>Horaires d’ouverture</h1>'
+                                       "<p>Du lundi au vendredi, de 8 h à 12 h.</p></body></html>")),
 }
 
 
 class _Site(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 - the http.server name
+    def do_GET(self) -> None:
         status, value = ROUTES.get(self.path, (404, "<p>absent</p>"))
         self.send_response(status)
         if 300 <= status < 400:

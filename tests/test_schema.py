@@ -10,8 +10,7 @@ import pytest
 from sqlite_utils import Database
 
 from archive import search
-from archive.migrations import statements
-from archive.migrations.v12_declared import declared_sql
+from archive.declaration import declared_statements
 from archive.schema import LATEST, PAGE_SIZE, ensure_schema, schema_version
 
 
@@ -29,7 +28,7 @@ def _master(conn: sqlite3.Connection) -> set[tuple[str, str, str]]:
 def test_a_new_archive_is_exactly_the_declared_schema(db: Database) -> None:
     ensure_schema(db)
     declared = sqlite3.connect(":memory:")
-    for statement in statements(declared_sql()):
+    for statement in declared_statements():
         declared.execute(statement)
     assert _master(db.conn) == _master(declared)
     assert schema_version(db) == LATEST

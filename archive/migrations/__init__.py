@@ -12,6 +12,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Sequence
 
+from archive.declaration import statements
 from archive.migrations import legacy_sql, v6_compact, v8_history, v11_text, v12_declared
 from scraper.models import utc_now
 
@@ -60,23 +61,3 @@ def upgrade(conn: sqlite3.Connection, done: set[int], upto: int | None = None,
 def _record(conn: sqlite3.Connection, version: int, name: str) -> None:
     conn.execute("INSERT INTO migrations(version, name, applied_at) VALUES (?, ?, ?)",
                  (version, name, utc_now()))
-
-
-def statements(script: str) -> list[str]:
-    r"""A script's statements one by one (executescript would commit the open transaction).
-
-    >>> statements("-- a table\nCREATE TABLE t (x);\n\n-- and an index\nCREATE INDEX i ON t(x);")
-    ['CREATE TABLE t (x);', 'CREATE INDEX i ON t(x);']
-    """
-    out: list[str] = []
-    buf = ""
-    for line in script.splitlines(keepends=True):
-        if not buf and (not line.strip() or line.lstrip().startswith("--")):
-            continue  # comments and blank lines between statements belong to none of them
-        buf += line
-        if sqlite3.complete_statement(buf):
-            out.append(buf.strip())
-            buf = ""
-    if buf.strip():
-        out.append(buf.strip())
-    return out

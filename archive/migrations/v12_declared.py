@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from importlib import resources
 
+from archive.declaration import declared_statements
 from archive.errors import NotAnArchive
 from archive.migrations import v11_text
 
@@ -34,14 +34,8 @@ AT_SQL = ("substr(replace(replace(replace(replace(captured_at, '-', ''), 'T', ''
           "'Z', ''), 1, 14)")
 
 
-def declared_sql() -> str:
-    return resources.files("archive").joinpath("schema.sql").read_text(encoding="utf-8")
-
-
 def convert(conn: sqlite3.Connection, progress: Callable[[str], None] | None = None) -> None:
     """Schema 11 -> the declared schema, in the caller's transaction; raises if a row differs."""
-    from archive.migrations import statements  # the package imports this module
-
     v11_text.register(conn)
     pages = conn.execute("SELECT count(*) FROM pages").fetchone()[0]
     if progress and pages:
@@ -59,7 +53,7 @@ def convert(conn: sqlite3.Connection, progress: Callable[[str], None] | None = N
     conn.execute("DELETE FROM archive_meta WHERE key IN ('normaliser', 'search_index')")
     # Each redirect a fetch followed, kept since schema 12 (older captures keep final_url only).
     conn.execute("ALTER TABLE captures ADD COLUMN redirects TEXT")
-    for statement in statements(declared_sql()):
+    for statement in declared_statements():
         conn.execute(statement)
     conn.execute(f"INSERT INTO pages(id, {_PAGE_COLUMNS}) "
                  f"SELECT id, {_PAGE_COLUMNS} FROM temp.m12_pages ORDER BY id")
