@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Callable
+from functools import cache
 
 from sqlite_utils import Database
 
@@ -100,9 +101,10 @@ def _tables(conn: sqlite3.Connection) -> list[str]:
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'migrations'")]
 
 
-def _declared_names() -> set[str]:
-    return set(re.findall(r"CREATE (?:VIRTUAL )?(?:TABLE|INDEX) IF NOT EXISTS (\w+)",
-                          declared_sql()))
+@cache
+def _declared_names() -> frozenset[str]:
+    return frozenset(re.findall(r"CREATE (?:VIRTUAL )?(?:TABLE|INDEX) IF NOT EXISTS (\w+)",
+                                declared_sql()))
 
 
 def _complete(conn: sqlite3.Connection) -> bool:

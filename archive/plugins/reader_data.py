@@ -180,11 +180,6 @@ def checks(conn: sqlite3.Connection, url: str) -> Row:
             "changes": revisit.get("changes")}
 
 
-def captures(conn: sqlite3.Connection, url: str) -> list[Row]:
-    """Every capture of the page at `url` (see `page_captures`)."""
-    return page_captures(conn, url)
-
-
 def capture(conn: sqlite3.Connection, capture_id: int) -> Row | None:
     return _one(conn, "SELECT * FROM captures WHERE id = ?", (capture_id,))
 
