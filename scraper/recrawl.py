@@ -50,7 +50,7 @@ def rotation_nights(urls: Iterable[str], days: int) -> dict[str, int]:
 
 
 def _when(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    return datetime.fromisoformat(text)  # "…Z": UTC (an order faster than strptime)
 
 
 def recheck_reason(

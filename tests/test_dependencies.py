@@ -13,7 +13,8 @@ PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 # Tools run by `make lint` or pytest, not imported; a stub package is read by mypy only.
 TOOLS = {"ruff", "mypy", "types-pyyaml", "pytest-xdist"}  # pytest-xdist: a plugin (-n)
 # Declared for a dependency's sake, never imported by our code: name -> who imports it.
-INDIRECT = {"lxml-html-clean": "trafilatura's justext step (lxml.html.clean)"}
+INDIRECT = {"lxml-html-clean": "trafilatura's justext step (lxml.html.clean)",
+            "sniffio": "httpcore, once per request (a failed import walks sys.path each time)"}
 
 
 def _imports(folders: list[str]) -> set[str]:
