@@ -7,7 +7,7 @@ one transaction. A visit that brought nothing new (a 304, a body the archive alr
 recorded without a capture row: an update of the page's last-seen time and of its `revisits`
 row, and its outcome as its frontier row's state until the crawl ends.
 
-The crawl makes its store calls on a writer thread of its own (scraper/store_thread.py), one
+The crawl makes its store calls on a writer thread of its own (scraper/workers.py), one
 at a time: for that the store opens its own connection to the archive file, set up as
 `ensure_schema` sets up every connection (`thread_safe`). An archive in memory, or one whose
 schema is not the latest (a test's older database), is used through the caller's connection,

@@ -22,10 +22,10 @@ class CrawlOptions:
     # slows down instead of queueing work that every later fetch waits behind (each place
     # held past it adds a visit's time to every fetch: measured in bench/bench_network.py).
     backlog: int | None = None
-    # A request on the wire longer than this gives its place up (scraper/throttle.py's Gate):
+    # A request on the wire longer than this gives its place up (scraper/scheduler.py):
     # shorter lets more requests to remote hosts overlap, longer bounds the backlog tighter.
     backlog_grace: float = 0.05
-    store_thread: bool = True  # the store's calls on a thread of their own (store_thread.py)
+    store_thread: bool = True  # the store's calls on a thread of their own (scraper/workers.py)
     # Sitemaps and feeds per site, apart from max_pages: pages keep their room whatever a
     # sitemap index names (one sitemap lists up to 50,000 URLs; a hundred cover any embassy).
     max_listings: int = 100

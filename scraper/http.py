@@ -40,7 +40,8 @@ from scraper.addresses import (
 from scraper.models import Capture, utc_now
 from scraper.outcomes import FailureReason
 from scraper.robots import ROBOTS_MAX_BYTES, Robots, RobotsAnswer
-from scraper.throttle import HostThrottle, Passage, Throttles
+from scraper.scheduler import Passage
+from scraper.throttle import HostThrottle, Throttles
 from scraper.wire import BodyError, BodyLimit, read_body, retry_after_seconds
 
 __all__ = ["Fetcher", "Politeness", "is_refused_address"]
@@ -180,7 +181,7 @@ class Fetcher:
         max_bytes: int | None = None,
     ) -> Capture:
         """GET one URL politely; never raises for a network or server problem. `passage`:
-        the crawl's backpressure (scraper/throttle.py), and the last request's timing;
+        the crawl's backpressure (scraper/scheduler.py), and the last request's timing;
         `scope`: a redirect to a URL it refuses is not followed ("out of scope");
         `max_bytes`: this URL's body cap (a sitemap's is larger than a page's)."""
         fetched_at = utc_now()

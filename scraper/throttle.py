@@ -1,9 +1,8 @@
 """The per-host throttle: at most N connections, request starts spaced by the delay, and a
 backoff (Retry-After, or our own after an error) that no request already waiting can undo.
+Every request to a host takes its turn here: robots.txt, sitemaps, redirects and retries too.
 
-And the crawl's backpressure across hosts (`Gate`): no new fetch starts while the work
-already fetched and not yet stored (extraction, the SQLite write) is at its bound, so a crawler
-busier than its cores slows down instead of letting a queue grow and every fetch wait in it.
+How much work the crawl takes on across hosts (the backpressure gate) is scraper/scheduler.py.
 """
 
 from __future__ import annotations
@@ -148,69 +147,3 @@ class Throttles:
             throttle = self._hosts[host] = HostThrottle(self._delay, self._connections,
                                                         self.deadline)
         return throttle
-
-
-class Gate:
-    """At most `bound` fetches between their start and the end of their visit, over all hosts.
-
-    A fetch still on the wire after `grace` seconds gives its place up: waiting for a remote
-    host is not work of ours (a loopback answer takes a few milliseconds, a real one a
-    round trip or more), and slow sites must not hold the whole crawl back.
-    """
-
-    def __init__(self, bound: int, grace: float = 0.05) -> None:
-        self.bound = bound
-        self.grace = grace
-        self._places = asyncio.Semaphore(bound)
-
-    async def enter(self) -> Ticket:
-        """Wait for a place (first come first served); -> the ticket that holds it."""
-        await self._places.acquire()
-        ticket = Ticket(self._places)
-        ticket.timer = asyncio.get_running_loop().call_later(self.grace, ticket.release)
-        return ticket
-
-
-class Ticket:
-    """A place at the gate, given back once (`release`), or after the grace on the wire."""
-
-    def __init__(self, places: asyncio.Semaphore) -> None:
-        self._places: asyncio.Semaphore | None = places
-        self.timer: asyncio.TimerHandle | None = None
-
-    def fetched(self) -> None:
-        """The answer is in: from now the place is held for our own work, until `release`."""
-        if self.timer is not None:
-            self.timer.cancel()
-            self.timer = None
-
-    def release(self) -> None:
-        """Give the place back (a second call does nothing)."""
-        self.fetched()
-        if self._places is not None:
-            self._places.release()
-            self._places = None
-
-
-@dataclass
-class Passage:
-    """One fetch's way through the gate and the host's throttle: what the crawl closes, and
-    when its last request was due and started (for the crawler's own time per fetch)."""
-
-    gate: Gate | None = None
-    ticket: Ticket | None = None
-    turn: Turn | None = None
-    url: str | None = None  # the URL of that last request (a redirect's target, say)
-
-    async def admit(self) -> None:
-        """Take a place at the gate, unless this fetch holds one (a retry, a redirect)."""
-        if self.gate is not None and self.ticket is None:
-            self.ticket = await self.gate.enter()
-
-    def fetched(self) -> None:
-        if self.ticket is not None:
-            self.ticket.fetched()
-
-    def release(self) -> None:
-        if self.ticket is not None:
-            self.ticket.release()

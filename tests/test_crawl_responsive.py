@@ -21,8 +21,9 @@ from scraper.http import Politeness
 from scraper.models import Page
 from scraper.progress import Reporter
 from scraper.sample_site import serve_sample_site
-from scraper.store_thread import StoreThread
-from scraper.throttle import Gate, HostThrottle, Turn
+from scraper.scheduler import Gate
+from scraper.throttle import HostThrottle, Turn
+from scraper.workers import Workers
 
 HOSTS = ["127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5"]
 
@@ -152,9 +153,10 @@ def test_store_calls_run_in_order_on_one_thread_that_is_not_the_loops():
     store = Recording()
 
     async def scenario() -> list[int]:
-        with StoreThread(store) as writer:
-            assert writer.threaded
-            return list(await asyncio.gather(*(writer.call(store.record, n) for n in range(20))))
+        with Workers(store, extract_page, processes=0) as workers:
+            assert workers.threaded
+            return list(await asyncio.gather(*(workers.store(store.record, n)
+                                               for n in range(20))))
 
     assert asyncio.run(scenario()) == [2 * n for n in range(20)]
     assert [n for n, _ in store.calls] == list(range(20))
@@ -170,9 +172,9 @@ def test_a_store_that_is_not_thread_safe_is_called_on_the_loops_thread():
             seen.append(threading.get_ident())
 
     async def scenario() -> None:
-        with StoreThread(Plain()) as writer:
-            assert not writer.threaded
-            await writer.call(Plain().record)
+        with Workers(Plain(), extract_page, processes=0) as workers:
+            assert not workers.threaded
+            await workers.store(Plain().record)
 
     asyncio.run(scenario())
     assert seen == [threading.get_ident()]

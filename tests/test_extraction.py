@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 
 from scraper import extract_page
-from scraper.extraction import Extraction, extract_capture
+from scraper.extraction import extract_capture
 from scraper.models import Page
+from scraper.workers import Workers
 
 HTML = ("<html lang='fr'><head><title>Visa de court séjour</title></head><body><h1>Visa de "
         "court séjour</h1><p>Les demandes de visa se font sur rendez-vous, du lundi au "
@@ -16,13 +17,14 @@ HEADERS = {"content-type": "text/html; charset=utf-8"}
 
 
 def test_a_worker_process_extracts_the_same_page_as_a_direct_call() -> None:
-    async def go() -> tuple[bool, Page]:
-        with Extraction(extract_page, processes=1) as extraction:
-            return extraction.in_processes, await extraction.run(HTML, URL, HEADERS)
+    async def go() -> tuple[bool, tuple[Page, int]]:
+        with Workers(None, extract_page, processes=1) as workers:
+            return workers.in_processes, await workers.extract(HTML, URL, HEADERS, None, len)
 
-    in_processes, page = asyncio.run(go())
+    in_processes, (page, links) = asyncio.run(go())
     assert in_processes
     assert page == extract_capture(extract_page, HTML, URL, HEADERS)
+    assert links == len(page.links)  # `then` ran on the page's links, in the worker
     assert page.title == "Visa de court séjour"
 
 
@@ -34,8 +36,9 @@ def test_an_extractor_that_cannot_travel_runs_in_a_thread() -> None:
         return Page(url=url, title="local")
 
     async def go() -> tuple[bool, Page]:
-        with Extraction(closure) as extraction:
-            return extraction.in_processes, await extraction.run(HTML, URL, HEADERS)
+        with Workers(None, closure) as workers:
+            page, _ = await workers.extract(HTML, URL, HEADERS, None, len)
+            return workers.in_processes, page
 
     in_processes, page = asyncio.run(go())
     assert not in_processes and page.title == "local" and calls == [URL]
