@@ -121,9 +121,14 @@ class SqliteCrawlStore:
         """Every URL of the site checked before (the re-check candidates)."""
         return revisits.known(self.db, site)
 
-    def known_of(self, urls: Sequence[str]) -> dict[str, KnownURL]:
-        """What is known of each of `urls` that was checked before (the others are absent)."""
-        return revisits.known_of(self.db, urls)
+    def unqueued(self, crawl_id: int, urls: Sequence[str]) -> dict[str, KnownURL | None]:
+        """Those of `urls` not yet in this crawl's frontier, each with what is known of it
+        (None: never checked). Most links of a page lead where the crawl has been: they are
+        left out here, in SQL, not looked up and weighed one by one on the event loop."""
+        queued = frontier.in_frontier(self.db, crawl_id, urls)
+        fresh = [u for u in dict.fromkeys(urls) if u not in queued]
+        known = revisits.known_of(self.db, fresh)
+        return {u: known.get(u) for u in fresh}
 
     def site_lists_dates(self, site: str) -> bool:
         """Does the site's sitemap or feed give dates (so lastmod may decide re-checks)?"""

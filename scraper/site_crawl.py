@@ -150,16 +150,19 @@ class SiteCrawl:
 
     async def _worth_visiting(self, queued: list[QueuedURL],
                               listed: Sequence[Listed] = ()) -> list[QueuedURL]:
-        """`queued` without the known URLs the policy leaves alone tonight; a listing's dates
-        (`listed`) are taken as what the archive will know once the visit is recorded."""
+        """`queued` without the URLs already in this crawl's frontier and the known ones the
+        policy leaves alone tonight; a listing's dates (`listed`) are taken as what the
+        archive will know once the visit is recorded."""
         if not queued:
             return queued
-        known = await self.crawl.workers.store(self.crawl.store.known_of,
+        fresh = await self.crawl.workers.store(self.crawl.store.unqueued, self.crawl.crawl_id,
                                                [u for u, _, _ in queued])
         dates = {e.url: e.lastmod for e in listed if e.lastmod}
         keep = []
         for item in queued:
-            k = known.get(item[0])
+            if item[0] not in fresh:
+                continue  # queued already (or twice in `queued`: the first is kept)
+            k = fresh.pop(item[0])
             if k is not None and item[0] in dates:
                 # As revisits.record_listed will keep it: the latest date wins.
                 k = replace(k, listed_lastmod=max(k.listed_lastmod or "", dates[item[0]]))

@@ -122,8 +122,9 @@ class CrawlStore(Protocol):
         """Every URL of the site the archive has an answer for (the re-check candidates)."""
         ...
 
-    def known_of(self, urls: Sequence[str]) -> dict[str, KnownURL]:
-        """What is known of each of `urls` that was checked before (the others are absent)."""
+    def unqueued(self, crawl_id: int, urls: Sequence[str]) -> dict[str, KnownURL | None]:
+        """Those of `urls` not yet in this crawl's frontier, each with what is known of it
+        (None: never checked)."""
         ...
 
     def site_lists_dates(self, site: str) -> bool:
