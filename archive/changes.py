@@ -64,6 +64,7 @@ DATE = re.compile(
     rf"|(?:{_MONTHS})\b\.?\s+(?:de\s+)?{_D}{{4}}",
     re.IGNORECASE)
 _STAMP_WORDS = 2  # a line holding a date and at most this many other words is a date stamp
+_STAMP_CHARS = 160  # longer than any label, date and two words ("Dernière modification : …")
 # The labels of date lines, left out before their words are counted.
 STAMP_LABEL = re.compile(
     r"\b(?:dernière modification|derniere modification|mis à jour|mise à jour|publié|modifié|"
@@ -133,6 +134,8 @@ def _is_stamp(line: str) -> bool:
     dateline) or a repeated label ("Partager", "© 2017 ...")."""
     if BOILERPLATE.match(line):
         return True
+    if len(line) > _STAMP_CHARS:
+        return False  # prose, or a hostile megabyte title: not searched for dates at all
     without = DATE.sub(" ", line)
     if without == line:
         return False
