@@ -6,9 +6,11 @@ import sys
 
 import pytest
 from click.testing import CliRunner
+from sqlite_utils import Database
 from waiting import HANG
 
 from archive.lock import crawl_lock
+from archive.schema import ensure_schema
 from scraper.cli import cli
 
 COMMANDS = ["crawl", "extract", "reextract", "serve", "demo"]
@@ -111,7 +113,7 @@ def test_a_busy_port_is_one_line_not_a_server_log(tmp_path, command):
     import socket
 
     db = tmp_path / "a.db"
-    assert run("crawl", "http://127.0.0.1:9/", "--db", str(db), "--quiet").returncode == 3
+    ensure_schema(Database(db))  # an archive to serve (a crawl of a closed port retries for seconds)
     with socket.create_server(("127.0.0.1", 0)) as busy:
         port = str(busy.getsockname()[1])
         result = run(command, "--db", str(db), "--port", port)

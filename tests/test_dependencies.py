@@ -2,6 +2,7 @@
 
 import ast
 import tomllib
+from functools import cache
 from importlib.metadata import packages_distributions
 from pathlib import Path
 
@@ -17,7 +18,8 @@ INDIRECT = {"lxml-html-clean": "trafilatura's justext step (lxml.html.clean)",
             "sniffio": "httpcore, once per request (a failed import walks sys.path each time)"}
 
 
-def _imports(folders: list[str]) -> set[str]:
+@cache  # every parametrised case reads the same folders: parsed once per process
+def _imports(folders: tuple[str, ...]) -> set[str]:
     found: set[str] = set()
     for folder in folders:
         for path in (ROOT / folder).rglob("*.py"):
@@ -32,8 +34,13 @@ def _imports(folders: list[str]) -> set[str]:
     return found
 
 
+@cache
+def _owners() -> dict[str, list[str]]:
+    return packages_distributions()  # walks every installed distribution's files
+
+
 def _distributions(modules: set[str]) -> set[str]:
-    owners = packages_distributions()
+    owners = _owners()
     return {dist.lower().replace("_", "-") for m in modules for dist in owners.get(m, [])}
 
 
@@ -45,7 +52,7 @@ def _declared(group: list[str]) -> list[str]:
     "name", [n for n in _declared(PYPROJECT["project"]["dependencies"]) if n not in INDIRECT]
 )
 def test_every_runtime_dependency_is_imported_by_the_package(name):
-    assert name in _distributions(_imports(["scraper", "archive"])), (
+    assert name in _distributions(_imports(("scraper", "archive"))), (
         f"{name} is declared in pyproject.toml but scraper/ and archive/ never import it"
     )
 
@@ -55,7 +62,7 @@ def test_every_runtime_dependency_is_imported_by_the_package(name):
              if n not in TOOLS]
 )
 def test_every_test_dependency_is_imported_by_the_tests_or_benchmarks(name):
-    assert name in _distributions(_imports(["tests", "bench", "scraper", "archive"])), (
+    assert name in _distributions(_imports(("tests", "bench", "scraper", "archive"))), (
         f"{name} is in the test extra but nothing imports it"
     )
 
@@ -65,8 +72,8 @@ def test_every_third_party_import_of_the_package_is_declared():
     # An extra of the package's own (not the test tools) declares what a feature needs.
     declared = set(_declared(PYPROJECT["project"]["dependencies"])) | {
         name for extra, group in extras.items() if extra != "test" for name in _declared(group)}
-    owners = packages_distributions()
-    for module in sorted(_imports(["scraper", "archive"])):
+    owners = _owners()
+    for module in sorted(_imports(("scraper", "archive"))):
         dists = {d.lower().replace("_", "-") for d in owners.get(module, [])}
         if dists and module not in ("scraper", "archive"):
             assert dists & declared, f"scraper/ or archive/ imports {module}, which pyproject does not declare"

@@ -28,6 +28,8 @@ FAST = Politeness(
     delay=0.02, connect_timeout=5.0, read_timeout=3.0, total_timeout=30.0,
     max_body_bytes=4 * 1024 * 1024, backoff_base=0.01, max_retries=2, max_retry_after=5.0,
 )
+# For a server that never answers: the timeout is what is tested, not how long it waited.
+IMPATIENT = Politeness(**{**FAST.__dict__, "read_timeout": 0.5})
 
 
 def run(coro: Awaitable[T]) -> T:
@@ -143,7 +145,8 @@ def test_a_pdf_is_fetched_with_its_type(srv: FaultServer) -> None:
 def test_each_failure_is_recorded_with_its_reason(
     srv: FaultServer, path: str, status: int | None, error: str
 ) -> None:
-    capture = fetch_one(srv.url + path)
+    # /slow never answers: any read timeout times it out, a short one sooner.
+    capture = fetch_one(srv.url + path, IMPATIENT if path == "/slow" else FAST)
     assert (capture.status, capture.error) == (status, error)
     assert capture.body is None
 
@@ -154,7 +157,7 @@ def test_server_errors_are_retried_up_to_the_limit_and_no_further(srv: FaultServ
 
 
 def test_a_timeout_is_retried_then_given_up(srv: FaultServer) -> None:
-    capture = fetch_one(srv.url + "/slow", Politeness(**{**FAST.__dict__, "max_retries": 1}))
+    capture = fetch_one(srv.url + "/slow", Politeness(**{**IMPATIENT.__dict__, "max_retries": 1}))
     assert capture.error == "timeout"
     assert srv.paths().count("/slow") == 2
 
