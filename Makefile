@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8001
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench lint clean
+.PHONY: demo test test-all bench lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,8 +31,12 @@ demo: $(DEMO_STAMP)
 	$(if $(SEED),EMBASSY_ARCHIVE_SEED=../shared/seed) $(BIN)/embassy-archive demo --port $(PORT) --db demo.db
 
 # One worker per core (pytest-xdist); worksteal evens out the few long end-to-end modules.
+# The tests marked slow run in CI (CI=true) and with test-all (tests/conftest.py).
 test: $(STAMP)
 	$(BIN)/python -m pytest -n auto --dist worksteal
+
+test-all: $(STAMP)
+	$(BIN)/python -m pytest -n auto --dist worksteal --slow
 
 # Scrapy is installed for the crawl benchmark only: it is the reference we measure against.
 bench: $(STAMP)

@@ -140,6 +140,7 @@ def test_requests_go_one_at_a_time_with_the_delay_and_retry_after_is_honoured(cr
     assert "filter=statuscode%3A200" in archive.requests[1][1]
 
 
+@pytest.mark.slow
 def test_a_web_archive_that_is_down_stops_the_run_with_one_line_and_exit_3(crawled):
     home, path = crawled
     with serve_wayback(FakeWayback(history(home), down=True)) as srv:
@@ -161,6 +162,7 @@ def test_a_second_run_stores_nothing_twice(crawled):
     assert again.queued == 0 and again.outcomes == {} and len(wayback_rows(path)) == 3
 
 
+@pytest.mark.slow
 def test_kill_9_mid_backfill_then_a_rerun_stores_each_capture_once(crawled):
     home, path = crawled
     pages = {home + f"page-{n}": [Snapshot(f"20{10 + k}0101000000", page(f"20{10 + k}", str(n)))

@@ -2,6 +2,7 @@
 stays polite, as measured from the server's own request log."""
 
 
+import pytest
 import sqlite_utils
 from servers import assert_polite, gzip_bomb, serve_faults
 
@@ -39,6 +40,7 @@ def crawl(db_path, url):
     return db, result
 
 
+@pytest.mark.slow
 def test_a_crawl_of_a_hostile_server_records_each_failure_and_stays_polite(tmp_path):
     gzip_bomb()  # built before the crawl, not during it: it takes the CPU for a while
     with serve_faults("127.0.0.2") as canary, serve_faults(

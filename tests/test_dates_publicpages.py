@@ -34,6 +34,7 @@ def _cases() -> list[dict[str, Any]]:
     return [json.loads(line) for line in listing.read_text(encoding="utf-8").splitlines()]
 
 
+@pytest.mark.slow
 def test_the_development_set_s_dates_score_above_the_floor() -> None:
     tp = fp = fn = 0
     for case in _cases():

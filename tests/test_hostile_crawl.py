@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import pytest
 import sqlite_utils
 from click.testing import CliRunner
 
@@ -111,6 +112,7 @@ def pages(db: Path) -> set[str]:
 # -- 1. the site decides for the site ----------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_redirect_targets_unavailable_robots_txt_fails_that_url_alone(tmp_path: Path) -> None:
     def other(path: str, base: str) -> Answer | None:
         return (503, {}, b"busy") if path == "/robots.txt" else html(page("Autre"))
@@ -221,6 +223,7 @@ def test_a_seed_port_does_not_open_the_other_ports_of_its_host(tmp_path: Path) -
 # -- 3. listings get their own budget ----------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_sitemap_index_of_50000_children_cannot_starve_the_pages(tmp_path: Path) -> None:
     def route(path: str, base: str) -> Answer | None:
         if path == "/robots.txt":

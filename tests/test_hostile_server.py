@@ -73,6 +73,7 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Client, 
     client.close()
 
 
+@pytest.mark.slow
 def test_the_feed_stays_valid_xml_with_forbidden_characters_in_titles(
         archive: tuple[Client, Path]) -> None:
     client, _ = archive
