@@ -136,6 +136,7 @@ def test_another_applications_sqlite_file_is_left_alone(tmp_path):
     assert tables == ["invoices"]
 
 
+@pytest.mark.slow
 def test_the_demo_crawls_the_sample_site_and_a_second_demo_is_incremental(tmp_path):
     import socket
 

@@ -314,6 +314,7 @@ def served_archive(db_path: Path) -> Iterator[str]:
         sock.close()
 
 
+@pytest.mark.slow
 def test_twenty_readers_get_answers_while_a_crawl_writes(tmp_path: Path) -> None:
     path = tmp_path / "busy.db"
     build_archive(path).conn.close()

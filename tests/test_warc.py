@@ -193,6 +193,7 @@ def test_a_wacz_of_the_export_validates_and_lists_the_archive_pages(crawled, exp
     assert sum(len(p["text"]) > 50 for p in pages) >= len(pages) // 2
 
 
+@pytest.mark.slow
 def test_pywb_replays_every_exported_capture_byte_for_byte_redirects_included(
     crawled, exported, tmp_path
 ):

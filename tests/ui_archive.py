@@ -6,8 +6,12 @@ Shared by test_ui_*.py and test_browser.py. Everything is served on 127.0.0.1 on
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import sqlite3
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -43,16 +47,32 @@ def _crawl(url: str, db: Path) -> None:
     assert result.returncode == 0, (result.stdout, result.stderr)
 
 
+_BUILT: list[tuple[Path, str]] = []  # this test process's two-edition archive, once built
+
+
 def crawl_two_editions(db: Path) -> str:
-    """Crawl edition 1 of the sample site, then edition 2 at the same address; its base URL."""
+    """Crawl edition 1 of the sample site, then edition 2 at the same address, into `db`; its
+    base URL. The two crawls run once per test process: later callers get a copy of that
+    archive (each module its own file, the first one untouched)."""
+    if _BUILT:
+        source, base = _BUILT[0]
+        with sqlite3.connect(source) as src, sqlite3.connect(db) as dst:
+            src.backup(dst)
+        src.close()
+        dst.close()
+        return base
+    folder = tempfile.mkdtemp(prefix="two-editions-")
+    atexit.register(shutil.rmtree, folder, True)
+    source = Path(folder) / "archive.db"
     with serve_sample_site(edition=1) as first:
         base = first.url
-        _crawl(base + "/", db)
+        _crawl(base + "/", source)
     port = int(base.rsplit(":", 1)[1])
     with serve_sample_site(edition=2, port=port) as second:
-        _crawl(second.url + "/", db)
-    ensure_gone(db, base + GONE_PATH)
-    return base
+        _crawl(second.url + "/", source)
+    ensure_gone(source, base + GONE_PATH)
+    _BUILT.append((source, base))
+    return crawl_two_editions(db)
 
 
 def ensure_gone(db_path: Path, url: str) -> None:
