@@ -1,7 +1,7 @@
 """A night of the whole network, on loopback: S sample sites on 127.0.0.2, 127.0.0.3 …
 
     .venv/bin/python bench/bench_network.py [--sites 16] [--pages 300] [--delay 0.05] [--changed 4]
-                                            [--first-only] [--nice N] [--backlog N]
+                                            [--first-only [--against S]] [--nice N] [--backlog N]
 
 Three crawls into one archive: the first, an unchanged recrawl, and a recrawl after `--changed`
 sites moved to edition 2 of the sample site (some pages changed, one added, one removed). For
@@ -20,7 +20,9 @@ moment the visit was stored, minus the server's own time on it (its `Server-Timi
 and minus any time the request was held at the crawl's backpressure gate (shown apart). The
 sample sites share this machine's cores with the crawler; real sites are remote. `--nice N`
 runs them at a lower priority, standing for those remote machines (the crawler's numbers then
-say what the crawler costs, not what the servers take from it).
+say what the crawler costs, not what the servers take from it). `--against S` crawls S sites
+the same way afterwards and prints the ratio of the crawler's median own time per fetch
+(`make bench`: 160 busy sites against 4, which must stay within 2x).
 """
 
 from __future__ import annotations
@@ -49,6 +51,12 @@ FULL_EVERY = 7
 
 
 # -- the sites ----------------------------------------------------------------------------
+
+
+def _host(i: int) -> str:
+    """The i-th site's loopback address: 127.0.0.2, 127.0.0.3 … (then 127.0.1.0 …)."""
+    n = i + 2
+    return f"127.0.{n // 256}.{n % 256}"
 
 
 def _free_port(host: str) -> int:
@@ -246,12 +254,14 @@ def main() -> None:
                         help="run the sample sites at this lower priority (standing for remote hosts)")
     parser.add_argument("--backlog", type=int, default=0,
                         help="the crawl's backpressure bound (0: its default)")
+    parser.add_argument("--against", type=int, default=0,
+                        help="--first-only: also crawl this many sites, and compare")
     parser.add_argument("--rtt", type=float, default=0.0,
                         help="simulated round trip to each host, ms (--first-only)")
     parser.add_argument("--no-store-thread", action="store_true",
                         help="store calls on the event loop's thread, as before the writer thread")
     args = parser.parse_args()
-    hosts = [f"127.0.0.{i}" for i in range(2, args.sites + 2)]
+    hosts = [_host(i) for i in range(max(args.sites, args.against))]
     ports = {h: _free_port(h) for h in hosts}
     if args.first_only:
         responsiveness(args, hosts, ports)
@@ -280,24 +290,34 @@ def main() -> None:
 
 
 def responsiveness(args: argparse.Namespace, hosts: list[str], ports: dict[str, int]) -> None:
-    """The first crawl of `--sites` busy sites: how fast, and how much the crawler adds."""
-    with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
-        urls = [stack.enter_context(sample_site(h, ports[h], args.pages, 1, args.nice))
-                for h in hosts]
-        r = crawl(Path(tmp) / "network.db", args.delay, urls, args.backlog,
-                  not args.no_store_thread, args.rtt)
-    requests = sum(r["statuses"].values())
-    print(f"## First crawl of {args.sites} sample sites x ~{args.pages + 60} pages, --delay "
+    """The first crawl of `--sites` busy sites (and of `--against` sites, when given): how
+    fast, and how much the crawler adds; with two counts, the ratio of the own times."""
+    counts = [args.sites] + ([args.against] if args.against else [])
+    print(f"## First crawl of sample sites x ~{args.pages + 60} pages, --delay "
           f"{args.delay}, sites at nice {args.nice}, round trip {args.rtt:.0f} ms, "
           f"backlog {args.backlog or 'default'}, "
           f"store calls {'on the loop' if args.no_store_thread else 'on a writer thread'}")
     print(f"{'sites':>5} {'wall s':>7} {'requests':>8} {'req/s':>6} {'cpu ms/fetch':>12} "
-          f"{'lag50':>6} {'lag95':>6} {'own50':>6} {'own95':>6} {'held50':>6} {'held95':>6}")
-    print(f"{args.sites:5} {r['wall']:7.1f} {requests:8} {requests / r['wall']:6.1f} "
-          f"{1000 * r['cpu'] / max(1, requests):12.1f} {r['lag_p50']:6.1f} {r['lag_p95']:6.1f} "
-          f"{r['own_p50']:6.1f} {r['own_p95']:6.1f} {r['held_p50']:6.1f} {r['held_p95']:6.1f}")
-    print(f"(ms; own: the crawler's own time per fetch over {r['timed']} timed fetches, from "
-          "due to stored, minus the server's time and the time held at the gate)")
+          f"{'lag50':>6} {'lag95':>6} {'own50':>6} {'own95':>6} {'held50':>6} {'held95':>6}",
+          flush=True)
+    own = []
+    for count in counts:
+        with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
+            urls = [stack.enter_context(sample_site(h, ports[h], args.pages, 1, args.nice))
+                    for h in hosts[:count]]
+            r = crawl(Path(tmp) / "network.db", args.delay, urls, args.backlog,
+                      not args.no_store_thread, args.rtt)
+        requests = sum(r["statuses"].values())
+        own.append(r["own_p50"])
+        print(f"{count:5} {r['wall']:7.1f} {requests:8} {requests / r['wall']:6.1f} "
+              f"{1000 * r['cpu'] / max(1, requests):12.1f} {r['lag_p50']:6.1f} "
+              f"{r['lag_p95']:6.1f} {r['own_p50']:6.1f} {r['own_p95']:6.1f} "
+              f"{r['held_p50']:6.1f} {r['held_p95']:6.1f}", flush=True)
+    print("(ms; own: the crawler's own time per fetch, from due to stored, minus the server's "
+          "time and the time held at the gate)")
+    if len(own) == 2 and own[0]:
+        print(f"own time per fetch, median, {counts[1]} sites / {counts[0]} sites: "
+              f"{own[1] / own[0]:.2f} (goal: at most 2)")
 
 
 def _known(db: Path) -> int:

@@ -16,11 +16,12 @@ class CrawlOptions:
     sites_at_once: int = 200  # the whole French network in one wave
     discover: bool = True  # read robots.txt sitemaps, /sitemap.xml and the SPIP RSS feed
     full_every_days: int = 7  # every known page re-checked at least this often (scraper/recrawl.py)
-    extract_processes: int | None = None  # extraction workers (None: one per core; 0: threads)
-    # Fetches started and not yet stored, over all sites (None: one per extraction worker and
-    # one for the event loop). Past it no new request starts: a crawl busier than its cores
-    # slows down instead of queueing work that every later fetch waits behind (each place
-    # held past it adds a visit's time to every fetch: measured in bench/bench_network.py).
+    # Extraction processes (None: one per core but one, at least one; 0: threads).
+    extract_processes: int | None = None
+    # Fetches started and not yet stored, over all sites (None: scheduler.default_backlog, two
+    # per extraction process and two). Past it no new request starts: a crawl busier than its
+    # cores slows down instead of queueing work that every later fetch waits behind (each
+    # place held past it adds a visit's time to every fetch: measured in bench_network.py).
     backlog: int | None = None
     # A request on the wire longer than this gives its place up (scraper/scheduler.py):
     # shorter lets more requests to remote hosts overlap, longer bounds the backlog tighter.
