@@ -156,6 +156,9 @@ def misses(cases: list[Case], results: list[Result], limit: int) -> None:
         body = _collapse(got.get("text"))
         lost += [f"missing {w!r}" for w in gold.get("with", []) if _collapse(w) not in body]
         lost += [f"leaked {w!r}" for w in gold.get("without", []) if _collapse(w) in body]
+        want, have = _collapse(gold.get("title")), _collapse(got.get("title"))
+        if want and have.casefold() != want.casefold():
+            lost.append(f"title {have!r} != {want!r}")
         if lost and shown < limit:
             shown += 1
             print(case.id, case.url, *lost, sep="\n  ")

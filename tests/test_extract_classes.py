@@ -302,3 +302,34 @@ def test_a_listing_is_not_dated_by_the_links_it_lists() -> None:
       </ul></aside></main></body></html>"""
     page = extract_page(html, "https://ml.ambafrance.org/-Services-consulaires-")
     assert (page.published, page.modified) == (None, None)
+
+
+_WP_BODY = "<p>" + "Les demandes de visa se déposent sur rendez-vous auprès du consulat. " * 8 + "</p>"
+
+
+def test_a_section_label_inside_a_cms_heading_is_not_the_title() -> None:
+    # WordPress's h1.entry-title (the profile's choice) holds a link to its section: the meta
+    # titles, which lack it, tell it from the title's words.
+    html = (
+        "<html><head><title>Visas : les rendez-vous reprennent</title>"
+        "<meta property='og:title' content='Visas : les rendez-vous reprennent'>"
+        "<meta name='generator' content='WordPress 6.4'></head><body class='single'>"
+        "<article class='post type-post'><h1 class='entry-title'><div class='entry-section'>"
+        "<a href='/actualites/'>Actualités | </a></div><span>Visas : les rendez-vous "
+        f"reprennent</span></h1><div class='entry-content'>{_WP_BODY}</div></article>"
+        "</body></html>")
+    assert extract_page(html, "https://ml.example.org/visas/").title == (
+        "Visas : les rendez-vous reprennent")
+
+
+@pytest.mark.parametrize(("heading", "title"), [
+    ("»Einfach kein Geld mehr«", "»Einfach kein Geld mehr«"),  # a German quotation opens
+    ("<span class='kicker'>Mietenstreik</span>: Kein Geld mehr", "Kein Geld mehr"),
+    ("<span class='kicker'>Mietenstreik</span> » Kein Geld mehr", "Kein Geld mehr"),
+])
+def test_a_kicker_s_separator_goes_with_it_an_opening_quotation_mark_stays(
+    heading: str, title: str
+) -> None:
+    html = (f"<html><head><title>Nachrichten</title></head><body><article><h1>{heading}</h1>"
+            f"{_WP_BODY}</article></body></html>")
+    assert extract_page(html, "https://de.example.org/artikel").title == title

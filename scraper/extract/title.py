@@ -18,6 +18,9 @@ _TITLE_CLASS = re.compile(r"title|titre|headline|(?:^|[\s_-])h1(?:$|[\s_-])|head
 _NOT_TITLE_TAGS = frozenset({"time"})
 _LANG_MARKERS = re.compile(r"(?:\s*\[[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?\])+\s*$")
 _SITE_SEPARATORS = re.compile(r"\s+[-|–—:·»]\s+|\s*[|｜]\s*")
+# What a dropped kicker leaves before the title's words ("Klimaschutz: Bohren …" without its
+# kicker). A dash or a "»" only with a space after it: "»Zitat«" opens a German quotation.
+_LEFT_SEPARATOR = re.compile(r"^(?:\s*(?:[:：|·]|[-–—»](?=\s)))+\s*")
 
 
 _META_NAMES = frozenset({"og:title", "twitter:title", "dc.title", "dcterms.title",
@@ -87,7 +90,7 @@ def _heading_text(el: HtmlElement, keys: list[str], skip: Collection[HtmlElement
         isinstance(c.tag, str) and (c.get("class") or "") and (
             _KICKER.search(tokens(c)) or _HIDDEN_CLASS.search(tokens(c))))]
     # Without its kicker, "Klimaschutz: Bohren …" leaves the kicker's separator behind.
-    text = clean_title(text_of(el, [*drop, *skip]).lstrip(":：-–—|·» "))
+    text = clean_title(_LEFT_SEPARATOR.sub("", text_of(el, [*drop, *skip])))
     if drop and len(squash(text)) < 3:
         drop = [c for c in drop if c.tag in _NOT_TITLE_TAGS]
         text = clean_title(text_of(el, [*drop, *skip]))
@@ -164,13 +167,15 @@ def find_title(
     doc: HtmlElement, skip: Collection[HtmlElement], chosen: HtmlElement | None = None
 ) -> tuple[str | None, HtmlElement | None]:
     """(title text, its element): a profile's chosen element first, else the best heading."""
-    if chosen is not None:
-        text = _heading_text(chosen, [], ())
-        if text:
-            return text, chosen
     found = _metas(doc)
     metas = _meta_titles(doc, found)
     keys = _Metas(metas)
+    if chosen is not None:
+        # The meta titles tell a section label or badge inside the CMS's heading
+        # ("Local News | " in WordPress's h1.entry-title) from the title's words.
+        text = _heading_text(chosen, keys.keys, ())
+        if text:
+            return text, chosen
     site = _site_keys(found)
     best_is_site = False
     best: tuple[float, int, HtmlElement, str] | None = None
