@@ -280,12 +280,19 @@ def test_a_box_named_sidebar_inside_the_article_still_dates_it_as_a_last_resort(
 @pytest.mark.parametrize("line", [
     "Letzte Änderung: 10.04.2019", "Dernière modification : 10/04/2019", "آخر تحديث: 10/04/2019",
     "Ostatnia aktualizacja: 10.04.2019", "Última atualização: 10/04/2019",
+    "Last modified: April 10, 2019", "Mis à jour le 10 avril 2019",  # a month's name
 ])
 def test_an_update_line_in_the_article_s_flow_is_not_body_text(line: str) -> None:
     html = _es_page().replace("</article>", f"<p>{line}</p></article>")
     page = extract_page(html, "https://mx.example.org/Encuentro-123", today=TODAY)
     assert line not in page.text and "los proyectos del próximo año" in page.text
     assert page.modified == date(2019, 4, 10)
+
+
+def test_a_sentence_that_opens_with_an_update_word_stays_body_text() -> None:
+    line = "Updated March guidance tells travellers to apply early."
+    html = _es_page().replace("</article>", f"<p>{line}</p></article>")
+    assert line in extract_page(html, "https://mx.example.org/Encuentro-123", today=TODAY).text
 
 
 def test_a_listing_is_not_dated_by_the_links_it_lists() -> None:
