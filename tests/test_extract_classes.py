@@ -340,3 +340,13 @@ def test_a_kicker_s_separator_goes_with_it_an_opening_quotation_mark_stays(
     html = (f"<html><head><title>Nachrichten</title></head><body><article><h1>{heading}</h1>"
             f"{_WP_BODY}</article></body></html>")
     assert extract_page(html, "https://de.example.org/artikel").title == title
+
+
+@pytest.mark.parametrize("line", [
+    "Marco Odermatt, Ski-Star aus der Schweiz. © AFP / MARCO BERTORELLO",
+    "La résidence de France à Bamako. © Ambassade de France au Mali",
+])
+def test_a_line_that_ends_with_a_copyright_credit_is_a_caption_not_body_text(line: str) -> None:
+    html = _es_page().replace("</article>", f"<p>{line}</p></article>")
+    page = extract_page(html, "https://mx.example.org/Encuentro-123", today=TODAY)
+    assert line not in page.text and "los proyectos del próximo año" in page.text
