@@ -350,3 +350,12 @@ def test_a_line_that_ends_with_a_copyright_credit_is_a_caption_not_body_text(lin
     html = _es_page().replace("</article>", f"<p>{line}</p></article>")
     page = extract_page(html, "https://mx.example.org/Encuentro-123", today=TODAY)
     assert line not in page.text and "los proyectos del próximo año" in page.text
+
+
+def test_a_title_the_parser_moved_out_of_the_head_is_still_the_page_s_title() -> None:
+    # Text before <title> ends the head early: lxml puts the <title> after it in the body.
+    html = ("<html><head>stray<title>Les rendez-vous de visa reprennent</title></head><body>"
+            "<svg><title>Logo de l'ambassade</title></svg><div class='content'>"
+            f"{_WP_BODY}</div></body></html>")
+    assert extract_page(html, "https://ml.example.org/visas").title == (
+        "Les rendez-vous de visa reprennent")

@@ -23,12 +23,16 @@ def meta_content(doc: HtmlElement, *names: str) -> str | None:
 
 
 def head_title(doc: HtmlElement) -> str | None:
-    """The <title> of the head (an SVG's <title> in the body is not the page's)."""
+    """The page's <title>: the first outside an SVG drawing (whose <title> names a picture).
+    Not only the head's: markup the parser cannot place in a head (a stray tag or text before
+    the <title>) ends the head early, and the <title> after it lands in the body."""
     for el in doc.iter("title"):
-        parent = el.getparent()
-        if parent is not None and parent.tag in ("head", "html"):
+        if not any(a.tag in _DRAWINGS for a in el.iterancestors()):
             return norm(el.text_content()) or None
     return None
+
+
+_DRAWINGS = frozenset({"svg", "math"})
 
 
 def jsonld(doc: HtmlElement) -> list[dict[str, Any]]:
