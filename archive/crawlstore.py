@@ -125,10 +125,7 @@ class SqliteCrawlStore:
         """Those of `urls` not yet in this crawl's frontier, each with what is known of it
         (None: never checked). Most links of a page lead where the crawl has been: they are
         left out here, in SQL, not looked up and weighed one by one on the event loop."""
-        queued = frontier.in_frontier(self.db, crawl_id, urls)
-        fresh = [u for u in dict.fromkeys(urls) if u not in queued]
-        known = revisits.known_of(self.db, fresh)
-        return {u: known.get(u) for u in fresh}
+        return revisits.unqueued(self.db, crawl_id, urls)
 
     def site_lists_dates(self, site: str) -> bool:
         """Does the site's sitemap or feed give dates (so lastmod may decide re-checks)?"""

@@ -15,8 +15,6 @@ from sqlite_utils import Database
 from scraper.models import Site, utc_now
 from scraper.outcomes import COUNT_COLUMN, Outcome
 
-_CHUNK = 500  # URLs per IN (...) query, well under SQLite's variable limit
-
 # Frontier states of a visit recorded compactly, without a capture: the outcome itself.
 COMPACT_STATES = (Outcome.NOT_MODIFIED.value, Outcome.UNCHANGED.value, Outcome.DOCUMENT.value)
 COUNT_KEYS = ("fetched", "new", "changed", "unchanged", "failed", "documents", "gone", "skipped")
@@ -166,20 +164,6 @@ def frontier_add(
         )
         added += cur.rowcount
     return added
-
-
-def in_frontier(db: Database, crawl_id: int, urls: Iterable[str]) -> set[str]:
-    """Those of `urls` already in this crawl's frontier, visited or not."""
-    wanted = list(dict.fromkeys(urls))
-    found: set[str] = set()
-    for start in range(0, len(wanted), _CHUNK):
-        chunk = wanted[start : start + _CHUNK]
-        rows = db.conn.execute(
-            f"SELECT url FROM frontier WHERE crawl_id = ? AND url IN ({', '.join('?' * len(chunk))})",
-            [crawl_id, *chunk],
-        )
-        found.update(url for (url,) in rows)
-    return found
 
 
 def frontier_queued(

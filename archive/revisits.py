@@ -9,6 +9,7 @@ last checked it (`checked_lastmod`). Functions take `db` first and never commit 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 
 from sqlite_utils import Database
@@ -16,7 +17,6 @@ from sqlite_utils import Database
 from scraper.store_protocol import KnownURL, Listed
 
 _COLUMNS = "url, last_checked, listed_lastmod, checked_lastmod, checks, changes"
-_CHUNK = 500  # URLs per IN (...) query, well under SQLite's variable limit
 
 
 def _known(row: Sequence[object]) -> KnownURL:
@@ -42,20 +42,18 @@ def known(db: Database, site: str) -> list[KnownURL]:
     return [_known(r) for r in rows]
 
 
-def known_of(db: Database, urls: Iterable[str]) -> dict[str, KnownURL]:
-    """What is known of each of `urls` that has been checked (the others are absent)."""
-    wanted = list(dict.fromkeys(urls))
-    out: dict[str, KnownURL] = {}
-    for start in range(0, len(wanted), _CHUNK):
-        chunk = wanted[start : start + _CHUNK]
-        marks = ", ".join("?" * len(chunk))
-        rows = db.conn.execute(
-            f"SELECT {_COLUMNS} FROM revisits WHERE url IN ({marks}) "
-            "AND last_checked IS NOT NULL",
-            chunk,
-        )
-        out.update((k.url, k) for k in map(_known, rows))
-    return out
+def unqueued(db: Database, crawl_id: int, urls: Iterable[str]) -> dict[str, KnownURL | None]:
+    """Those of `urls` not yet in crawl `crawl_id`'s frontier, in their order, each with what
+    is known of it (None: never checked); one query, the URLs passed as one JSON array."""
+    columns = ", ".join(f"r.{c.strip()}" for c in _COLUMNS.split(","))
+    rows = db.conn.execute(
+        f"SELECT j.value, {columns} FROM json_each(?) j "
+        "LEFT JOIN revisits r ON r.url = j.value AND r.last_checked IS NOT NULL "
+        "WHERE NOT EXISTS (SELECT 1 FROM frontier f WHERE f.crawl_id = ? AND f.url = j.value) "
+        "ORDER BY j.key",
+        (json.dumps(list(dict.fromkeys(urls))), crawl_id),
+    )
+    return {url: None if known[0] is None else _known(known) for url, *known in rows}
 
 
 def site_lists_dates(db: Database, site: str) -> bool:
