@@ -121,8 +121,6 @@ def _write_capture(
         hop_ids = [_write_hop(writer, row, result, hop) for hop in row.redirects]
     elif row.asked != row.url:  # a capture from before schema 12 kept where it ended only
         hop_ids = [_write_hop(writer, row, result, (row.asked, 301, row.url))]
-    if hop_ids:
-        warc_headers["WARC-Concurrent-To"] = hop_ids[0]
     earlier = first.get(row.sha256)
     if earlier is not None:
         uri, date, digest = earlier
@@ -152,8 +150,8 @@ def _write_capture(
 
 
 def _name_hops(record: Any, hop_ids: list[str]) -> None:
-    """The answer names every redirect record of its chain, in order (the first already)."""
-    for hop_id in hop_ids[1:]:
+    """The answer names every redirect record of its chain, in order."""
+    for hop_id in hop_ids:
         record.rec_headers.add_header("WARC-Concurrent-To", hop_id)
 
 

@@ -22,6 +22,9 @@ def meta_content(doc: HtmlElement, *names: str) -> str | None:
     return None
 
 
+_DRAWINGS = frozenset({"svg", "math"})  # their <title> names a picture, not the page
+
+
 def head_title(doc: HtmlElement) -> str | None:
     """The page's <title>: the first outside an SVG drawing (whose <title> names a picture).
     Not only the head's: markup the parser cannot place in a head (a stray tag or text before
@@ -30,9 +33,6 @@ def head_title(doc: HtmlElement) -> str | None:
         if not any(a.tag in _DRAWINGS for a in el.iterancestors()):
             return norm(el.text_content()) or None
     return None
-
-
-_DRAWINGS = frozenset({"svg", "math"})
 
 
 def jsonld(doc: HtmlElement) -> list[dict[str, Any]]:
