@@ -17,12 +17,14 @@ on the caller's thread.
 from __future__ import annotations
 
 import sqlite3
+import weakref
 from collections.abc import Sequence
 from typing import Self
 
 from sqlite_utils import Database
 
 from archive import frontier, revisits, schema, store
+from archive.checkpointer import Checkpointer
 from scraper.models import Site
 from scraper.outcomes import UNCHANGED_OUTCOMES, Outcome
 from scraper.store_protocol import KnownURL, QueuedURL, Recorded, Validators, Visit
@@ -42,11 +44,20 @@ class SqliteCrawlStore:
         # through a power cut, which may only roll back the last few visits: the crawl's
         # resume re-fetches those.
         db.conn.execute("PRAGMA synchronous=NORMAL")
+        # The WAL copied into the file on a thread of its own, off the writer's commits;
+        # stopped by `close`, or when the store is dropped unclosed.
+        self._checkpointer: Checkpointer | None = None
+        if own is not None:
+            self._checkpointer = Checkpointer(_path(db))
+            weakref.finalize(self, self._checkpointer.close)
 
     def close(self) -> None:
         """Close the store's own connection, if it opened one: its last commit is then in the
         archive file itself (SQLite checkpoints the WAL when the last connection closes), so a
         copy of the file right after a crawl holds the whole crawl."""
+        if self._checkpointer is not None:
+            self._checkpointer.close()
+            self._checkpointer = None
         if self._own is not None:
             self._own.close()
             self._own = None
@@ -185,10 +196,15 @@ class SqliteCrawlStore:
         return outcome, state
 
 
+def _path(db: Database) -> str:
+    """The file of `db`'s main database ("" in memory)."""
+    return next((row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main"), "")
+
+
 def _own_connection(db: Database) -> Database | None:
     """A second connection to `db`'s file that any one thread may use, configured as the
     caller's (functions, pragmas); None for an archive in memory or of an older schema."""
-    path = next((row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main"), "")
+    path = _path(db)
     if not path or schema.schema_version(db) != schema.LATEST:
         return None
     own = Database(sqlite3.connect(path, check_same_thread=False))
