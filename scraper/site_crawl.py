@@ -5,6 +5,9 @@ The crawl (scraper/crawl.py) makes one per site and runs it when the scheduler g
 its turn; the scheduler (scraper/scheduler.py) also says how many of its URLs may be under
 way at once. Nothing here is shared with another site, so no state needs a lock: the one
 event loop runs every site, and each piece of a site's state has one owner, this object.
+The frontier's budget is taken and settled in each visit's record step (`_record`), which
+runs on the writer thread, one step at a time; the loop changes it only while none of the
+site's visits is under way (its seeding).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from .outcomes import FailureReason, Outcome
 from .queueing import SiteBudget, links_to_queue
 from .recrawl import recheck_reason, rotation_nights
 from .scheduler import Passage
-from .store_protocol import KnownURL, Listed, QueuedURL, Validators, Visit
+from .store_protocol import KnownURL, Listed, QueuedURL, Recorded, Validators, Visit
 from .throttle import PastDeadline
 from .urls import in_scope, normalize_url
 
@@ -148,15 +151,12 @@ class SiteCrawl:
                               site_lists_dates=self.lists_dates,
                               night=self.nights.get(known.url)) is not None
 
-    async def _worth_visiting(self, queued: list[QueuedURL],
-                              listed: Sequence[Listed] = ()) -> list[QueuedURL]:
-        """`queued` without the URLs already in this crawl's frontier and the known ones the
-        policy leaves alone tonight; a listing's dates (`listed`) are taken as what the
-        archive will know once the visit is recorded."""
-        if not queued:
-            return queued
-        fresh = await self.crawl.workers.store(self.crawl.store.unqueued, self.crawl.crawl_id,
-                                               [u for u, _, _ in queued])
+    def _worth_visiting(self, queued: list[QueuedURL], fresh: dict[str, KnownURL | None],
+                        listed: Sequence[Listed] = ()) -> list[QueuedURL]:
+        """`queued` without the URLs already in this crawl's frontier (those not in `fresh`,
+        the store's `unqueued`) and the known ones the policy leaves alone tonight; a
+        listing's dates (`listed`) are taken as what the archive will know once the visit
+        is recorded."""
         dates = {e.url: e.lastmod for e in listed if e.lastmod}
         keep = []
         for item in queued:
@@ -169,6 +169,24 @@ class SiteCrawl:
             if k is None or self._due(k):
                 keep.append(item)
         return keep
+
+    def _record(self, visit: Visit, links: list[QueuedURL]) -> Recorded:
+        """Record `visit` with those of its `links` worth queueing and there is room for, in
+        one step on the writer (scraper/workers.py): the frontier it reads is the one every
+        visit stored before it left, and the room it takes is counted before the next visit's
+        step begins, so --max-pages holds exactly. (As two steps, a look-up and then the
+        record, each visit waited twice behind the others' writes.)"""
+        store = self.crawl.store
+        fresh = store.unqueued(self.crawl.crawl_id, [u for u, _, _ in links]) if links else {}
+        taken, new_listings = self.budget.reserve(self._worth_visiting(links, fresh,
+                                                                       visit.listed))
+        added: int | None = None
+        try:
+            recorded = store.record_visit(self.crawl.crawl_id, replace(visit, links=taken))
+            added = recorded.added
+        finally:
+            self.budget.settle(taken, new_listings, added)  # counted once it is committed
+        return recorded
 
     # -- one URL ----------------------------------------------------------------------------
 
@@ -267,23 +285,14 @@ class SiteCrawl:
             links = scope([e.url for e in listed])
             if any(e.lastmod for e in listed):
                 self.lists_dates = True
-        queued = await self._worth_visiting(links, listed)
         landed = page_url if page_url != url and scoped else None
         # robots.txt said no before anything was fetched: nothing to keep but the frontier row.
         unfetched = capture.error == FailureReason.DISALLOWED and capture.status is None
-        # Reserved before the write is awaited: the site's other visits, stored meanwhile,
-        # see the room these take and cannot also fill it (--max-pages holds exactly).
-        taken, fresh = self.budget.reserve(queued)
-        added: int | None = None
-        try:
-            recorded = await crawl.workers.store(store.record_visit, crawl.crawl_id, Visit(
-                site.name, url, outcome, None if unfetched else capture, page, taken, landed,
-                depth, listed, same_body=known is not None and capture.body is not None
-                and capture.sha256 == known.sha256,
-            ))
-            added = recorded.added
-        finally:
-            self.budget.settle(taken, fresh, added)  # counted only once the visit is committed
+        recorded = await crawl.workers.store(self._record, Visit(
+            site.name, url, outcome, None if unfetched else capture, page, (), landed,
+            depth, listed, same_body=known is not None and capture.body is not None
+            and capture.sha256 == known.sha256,
+        ), links)
         if landed and is_discovery_url(landed):
             self.budget.listings.add(landed)
         crawl.reporter.page(site.name, url, recorded.outcome, capture.error)
