@@ -59,6 +59,7 @@ class Checkpointer:
         """Stop the thread (after the checkpoint under way) and close its connection; a
         second call does nothing."""
         self._stop.set()
+        # A store dropped unclosed is finalised by whichever thread collects it, this one too.
         if self._thread.is_alive() and self._thread is not threading.current_thread():
             self._thread.join()
         self._conn.close()

@@ -14,7 +14,7 @@ import sys
 import tempfile
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Self
@@ -56,10 +56,8 @@ def crawl_two_editions(db: Path) -> str:
     archive (each module its own file, the first one untouched)."""
     if _BUILT:
         source, base = _BUILT[0]
-        with sqlite3.connect(source) as src, sqlite3.connect(db) as dst:
+        with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(db)) as dst:
             src.backup(dst)
-        src.close()
-        dst.close()
         return base
     folder = tempfile.mkdtemp(prefix="two-editions-")
     atexit.register(shutil.rmtree, folder, True)
