@@ -27,7 +27,7 @@ from .outcomes import FailureReason, Outcome
 from .queueing import SiteBudget, links_to_queue
 from .recrawl import recheck_reason, rotation_nights
 from .scheduler import Passage
-from .store_protocol import KnownURL, Listed, QueuedURL, Recorded, Validators, Visit
+from .store_protocol import KnownURL, Listed, NextURL, QueuedURL, Recorded, Validators, Visit
 from .throttle import PastDeadline
 from .urls import in_scope, normalize_url
 
@@ -109,12 +109,13 @@ class SiteCrawl:
             self.crawl.store.next_urls, self.crawl.crawl_id, self.site.name,
             room + len(self._under_way),  # the ones under way come back first
         )
-        for url, depth, found_on in batch:
-            if url in self._under_way or not self.crawl.scheduler.room(len(self._under_way)):
+        for queued in batch:
+            if queued.url in self._under_way or \
+                    not self.crawl.scheduler.room(len(self._under_way)):
                 continue
-            task = asyncio.create_task(self._visit(url, depth, found_on))
-            task.add_done_callback(partial(self._ended, url))
-            self._under_way[url] = task
+            task = asyncio.create_task(self._visit(queued))
+            task.add_done_callback(partial(self._ended, queued.url))
+            self._under_way[queued.url] = task
 
     def _ended(self, url: str, _task: asyncio.Task[None]) -> None:
         self._under_way.pop(url, None)
@@ -190,12 +191,12 @@ class SiteCrawl:
 
     # -- one URL ----------------------------------------------------------------------------
 
-    async def _visit(self, url: str, depth: int, found_on: str | None) -> None:
+    async def _visit(self, queued: NextURL) -> None:
         """Visit one URL; a crash of the crawler's own is recorded as the URL's failure."""
-        crawl = self.crawl
+        crawl, url = self.crawl, queued.url
         passage = crawl.scheduler.passage()
         try:
-            capture = await self._fetch_and_record(url, depth, found_on, passage)
+            capture = await self._fetch_and_record(queued, passage)
         except PastDeadline:
             self.paused = True  # the URL stays queued for the next run
             return
@@ -234,11 +235,10 @@ class SiteCrawl:
             return await self.crawl.workers.store(self.crawl.store.body, known.sha256)
         return None
 
-    async def _fetch_and_record(
-        self, url: str, depth: int, found_on: str | None, passage: Passage
-    ) -> Capture:
-        crawl, site, store = self.crawl, self.site, self.crawl.store
-        known = await crawl.workers.store(store.validators, url)
+    async def _fetch_and_record(self, queued: NextURL, passage: Passage) -> Capture:
+        crawl, site = self.crawl, self.site
+        url, depth, found_on, known = (queued.url, queued.depth, queued.found_on,
+                                       queued.validators)
         listing = is_discovery_url(url)
         capture = await crawl.fetcher.fetch(
             url,

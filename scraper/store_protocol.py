@@ -28,6 +28,17 @@ class Validators:
 
 
 @dataclass(frozen=True)
+class NextURL:
+    """A queued URL taken up for a visit, with its last full answer's validators (None for a
+    URL never answered 200): what its conditional request sends, read in the same step."""
+
+    url: str
+    depth: int  # link hops from a start URL
+    found_on: str | None
+    validators: Validators | None = None
+
+
+@dataclass(frozen=True)
 class Listed:
     """A URL as a sitemap or feed lists it, with the date it claims the URL last changed."""
 
@@ -106,8 +117,9 @@ class CrawlStore(Protocol):
         """Add URLs to the site's frontier (ignoring those already in it); -> how many added."""
         ...
 
-    def next_urls(self, crawl_id: int, site: str, limit: int) -> list[QueuedURL]:
-        """Up to `limit` queued (url, depth, found_on) of the site, first in first out."""
+    def next_urls(self, crawl_id: int, site: str, limit: int) -> list[NextURL]:
+        """Up to `limit` queued URLs of the site, first in first out, each with its
+        validators."""
         ...
 
     def frontier_size(self, crawl_id: int, site: str) -> int:
@@ -129,10 +141,6 @@ class CrawlStore(Protocol):
 
     def site_lists_dates(self, site: str) -> bool:
         """Does the site's sitemap or feed give dates (so lastmod may decide re-checks)?"""
-        ...
-
-    def validators(self, url: str) -> Validators | None:
-        """The URL's last full answer's validators, None for a URL never answered 200."""
         ...
 
     def body(self, sha256: str) -> bytes | None:
