@@ -116,6 +116,7 @@ def child(db_path: str, delay: float, backlog: int, rtt: float, urls: list[str])
     from scraper import extract_page
     from scraper.crawl import CrawlOptions, run_crawl_sync, site_for_url
     from scraper.http import Politeness
+    from scraper.pools import OriginPools
     from scraper.progress import Reporter
     from scraper.throttle import Turn
 
@@ -132,7 +133,7 @@ def child(db_path: str, delay: float, backlog: int, rtt: float, urls: list[str])
                 held.append(1000 * turn.held)
                 own.append(1000 * (stored - turn.due - turn.held) - service)
 
-    class Counting(httpx.AsyncHTTPTransport):
+    class Counting(OriginPools):  # the crawl's own transport, counted
         async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
             if not lags:  # the first request starts the loop-lag probe on the crawl's loop
                 lags.append(0.0)
@@ -160,7 +161,7 @@ def child(db_path: str, delay: float, backlog: int, rtt: float, urls: list[str])
         politeness=Politeness(delay=delay),
         options=CrawlOptions(max_pages=100_000, backlog=abs(backlog) or None,
                              store_thread=backlog >= 0),
-        reporter=Timing(io.StringIO()), transport=Counting(),
+        reporter=Timing(io.StringIO()), transport=Counting(Politeness().max_connections_per_host),
     )
     wall = time.perf_counter() - started
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")

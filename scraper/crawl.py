@@ -135,7 +135,7 @@ async def crawl(
     once `stop` is set, the crawl ends interrupted (scraper/stopping.py)."""
     with Workers(store, extract, options.extract_processes, options.store_thread) as workers:
         async with Fetcher(politeness or Politeness(), seed_hosts=seed_hosts(sites),
-                           transport=transport, sites_at_once=options.sites_at_once) as fetcher:
+                           transport=transport) as fetcher:
             return await Crawl(store, fetcher, workers, options, reporter).run(sites, stop)
 
 

@@ -39,6 +39,7 @@ from scraper.addresses import (
 )
 from scraper.models import Capture, utc_now
 from scraper.outcomes import FailureReason
+from scraper.pools import OriginPools
 from scraper.robots import ROBOTS_MAX_BYTES, Robots, RobotsAnswer
 from scraper.scheduler import Passage
 from scraper.throttle import HostThrottle, Throttles
@@ -126,7 +127,6 @@ class Fetcher:
         seed_hosts: Iterable[str] = (),
         transport: httpx.AsyncBaseTransport | None = None,
         resolver: Resolver | None = None,
-        sites_at_once: int = 200,
     ) -> None:
         self.politeness = politeness
         # Exempt from the address guard per origin, never per host (scraper/addresses.py).
@@ -136,13 +136,12 @@ class Fetcher:
             ("requests", "retries", "bytes", "refused", "disallowed", "failed"), 0
         )
         p = politeness
-        # Open sockets stay bounded however many sites are in flight: two per host at most.
-        sockets = max(1, sites_at_once) * p.max_connections_per_host
         self._client = httpx.AsyncClient(
-            transport=transport,
+            # A pool per origin (scraper/pools.py): two sockets per host at most, and a
+            # request's cost does not grow with the number of sites crawled at once.
+            transport=transport or OriginPools(p.max_connections_per_host),
             follow_redirects=False,  # each hop is checked against robots and the address guard
             trust_env=False,  # no proxy from the environment: packets go where the URL says
-            limits=httpx.Limits(max_connections=sockets, max_keepalive_connections=sockets),
             timeout=httpx.Timeout(
                 connect=p.connect_timeout, read=p.read_timeout, write=p.read_timeout,
                 pool=p.total_timeout,
