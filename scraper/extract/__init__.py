@@ -90,7 +90,8 @@ def extract_page(
 
     chosen_title = first(doc, profile.title) if profile else None
     no_title: tuple[str | None, HtmlElement | None] = (None, None)
-    title, title_el = guarded(lambda: find_title(doc, m.skip, chosen_title), no_title)
+    branding = m.skip - m.concealed if m.concealed else m.skip
+    title, title_el = guarded(lambda: find_title(doc, branding, chosen_title), no_title)
     main = first(doc, profile.main) if profile else None
     last = main
     if main is None:

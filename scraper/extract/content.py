@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from lxml import etree
 
+from .date_words import HIDDEN_CLASSES
 from .dom import HEADINGS, NON_TEXT, HtmlElement, tokens
 from .furniture import VERSION_LABELS
 
@@ -64,6 +65,9 @@ class Measures:
     attributed: list[tuple[HtmlElement, str, str]] = field(default_factory=list)
     # Elements holding an "Also available in" label, over the article's translations.
     versions: list[HtmlElement] = field(default_factory=list)
+    # Skipped because a utility class hides them: not body text, but no sign of the site's
+    # branding either, which the title reads `skip` for.
+    concealed: set[HtmlElement] = field(default_factory=set)
 
 
 # Labels of page furniture that templates print as plain text, with no class to name them:
@@ -118,6 +122,19 @@ _WP_POST = re.compile(r"(?:^|\s)(?:hentry|type-post|post-[0-9]+)(?:$|\s)")
 _POST_AUTHOR = re.compile(r"(?:^|\s)author-\S+")
 
 
+# A display class for wider screens ("d-none d-md-block", Tailwind's "hidden lg:flex"): the
+# element is hidden on phones only, and shown on the screens the page is read on.
+_SHOWN_WIDER = re.compile(r"(?:^|\s)(?:d-(?:sm|md|lg|xl|xxl)-\w|\S+:\S)")
+
+
+@lru_cache(maxsize=4096)
+def hidden_class(cls: str) -> bool:
+    """A utility class that hides the element ("hidden", "d-none"): a closed tab, a copy
+    for another screen size. Class strings repeat over a page: each is judged once."""
+    words = cls.lower()
+    return not HIDDEN_CLASSES.isdisjoint(words.split()) and not _SHOWN_WIDER.search(words)
+
+
 @lru_cache(maxsize=4096)
 def furniture(names: str) -> tuple[bool, bool]:
     """(strong, weak): whether class-and-id words mark boilerplate. Class strings repeat
@@ -147,6 +164,7 @@ def measure(body: HtmlElement) -> Measures:
     candidates: list[HtmlElement] = []
     strong_els: set[HtmlElement] = set()
     labels: list[tuple[HtmlElement, str, int]] = []  # (element holding it, kind, length)
+    hidden_els: list[HtmlElement] = []  # hidden by a class, not by the markup itself
     text_len, link_len, skip, named_els = m.text, m.links, m.skip, m.attributed
     walker = etree.iterwalk(body, events=("start", "end"))
     for event, el in walker:
@@ -208,6 +226,8 @@ def measure(body: HtmlElement) -> Measures:
                     candidates.append(el)
                 elif hidden and tag not in HEADINGS:
                     skip.add(el)
+                elif cls and hidden_class(cls):
+                    hidden_els.append(el)
         if texts:
             tail = el.tail
             if tail:
@@ -231,6 +251,10 @@ def measure(body: HtmlElement) -> Measures:
         ) or own < 0.5 * total:
             m.skip.add(el)
             m.named[el] = strong
+    # A page that hides its article until a script shows it keeps it: only a block with
+    # less than half of the prose is left out.
+    m.concealed.update(el for el in hidden_els if m.text[el] - m.links[el] < 0.5 * total)
+    m.skip |= m.concealed
     _label_boxes(labels, m)
     _score(body, m)
     return m
