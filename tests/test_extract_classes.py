@@ -403,3 +403,23 @@ def test_a_heading_inside_a_hidden_block_is_no_site_branding_for_the_title() -> 
             f"<div class='texte'>{FR_P1}{FR_P2}</div></body></html>")
     assert extract_page(html, "https://xx.example.org/fete", today=TODAY).title == (
         "La fête nationale")
+
+
+@pytest.mark.parametrize("line", [
+    "À lire aussi » <a href='/autre'>La semaine de la francophonie réunit les écoles de la ville</a>",
+    "Le puede interesar: <a href='/otro'>La embajada abre las inscripciones a sus cursos de verano</a>",
+    "Lesen Sie auch: <a href='/andere'>Das Konsulat verlängert seine Öffnungszeiten im Sommer</a>",
+])
+def test_a_read_also_line_with_its_link_is_not_body_text(line: str) -> None:
+    """A "related" box written as one line, longer than a box title, its link the rest."""
+    html = _es_page().replace("</article>", f"<p>{line}</p></article>")
+    page = extract_page(html, "https://mx.example.org/Encuentro-123", today=TODAY)
+    assert "»" not in page.text and ":" not in page.text
+    assert "los proyectos del próximo año" in page.text
+
+
+def test_a_sentence_that_opens_like_a_read_also_label_stays_body_text() -> None:
+    line = ("Read more widely, the ambassador said, and the two countries will understand "
+            "each other better.")
+    html = _es_page().replace("</article>", f"<p>{line}</p></article>")
+    assert line in extract_page(html, "https://mx.example.org/Encuentro-123", today=TODAY).text

@@ -32,7 +32,7 @@ _BOX_HEADINGS = re.compile(
     r"read more|see also|share( this)?( article)?|partager( cet article)?|mots-clés|tags|"
     r"commentaires?|comments?|notes?|pour citer cet article|aller plus loin|nota bene|"
     r"weitere informationen|mehr zum thema|das könnte sie auch interessieren|"
-    r"leer más|noticias relacionadas|te puede interesar|相关新闻|相关阅读|関連ニュース|"
+    r"leer más|noticias relacionadas|(?:te|le) puede interesar|相关新闻|相关阅读|関連ニュース|"
     r"читайте также|اقرأ أيضا|اقرأ أيضاً|lesen sie auch|lies auch|auch interessant|"
     r"das könnte dich auch interessieren|empfehlungen aus dem|weitere artikel|"
     r"zobacz (?:również|także)|czytaj (?:również|także)|vous aimerez aussi|à voir aussi|"
@@ -164,9 +164,12 @@ _LINE_BOX_MAX = 60
 def _group(items: list[tuple[int | None, str, float]]) -> list[_Group]:
     groups: list[_Group] = []
     for level, text, links in items:
-        if level is None and len(text) <= _LINE_BOX_MAX and _BOX_HEADINGS.match(text):
-            groups.append((text, _LINE_BOX, []))
-            continue
+        if level is None and _BOX_HEADINGS.match(text):
+            if len(text) <= _LINE_BOX_MAX:
+                groups.append((text, _LINE_BOX, []))
+                continue
+            if links > 0.5:
+                continue  # "À lire aussi » <a>Another article</a>": the box in one line
         if level is None and furniture_line(text):
             continue
         if level is None:
