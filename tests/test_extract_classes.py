@@ -423,3 +423,22 @@ def test_a_sentence_that_opens_like_a_read_also_label_stays_body_text() -> None:
             "each other better.")
     html = _es_page().replace("</article>", f"<p>{line}</p></article>")
     assert line in extract_page(html, "https://mx.example.org/Encuentro-123", today=TODAY).text
+
+
+@pytest.mark.parametrize("line", [
+    "Beitragsbild: Der Garten der Residenz im Frühling",
+    "Symbolbild: Ein Reisepass auf einem Tisch",
+    "Image illustrative : la résidence de France, licence Creative Commons",
+    "Imagen de archivo: la fachada de la embajada",
+    "File photo: the embassy's garden in spring",
+])
+def test_a_line_naming_the_post_s_illustration_is_its_caption_not_body_text(line: str) -> None:
+    html = _es_page().replace("</article>", f"<p>{line}</p></article>")
+    page = extract_page(html, "https://mx.example.org/Encuentro-123", today=TODAY)
+    assert line not in page.text and "los proyectos del próximo año" in page.text
+
+
+def test_a_sentence_about_an_illustration_stays_body_text() -> None:
+    line = "Illustration is what the exhibition shows best, in its third room."
+    html = _es_page().replace("</article>", f"<p>{line}</p></article>")
+    assert line in extract_page(html, "https://mx.example.org/Encuentro-123", today=TODAY).text

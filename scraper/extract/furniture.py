@@ -41,6 +41,11 @@ _LABELLED = re.compile(
     r"^(?:tags?|tagged(?: with)?|schlagw[öo]rter|stichw[öo]rter|kategorien?|categor(?:y|ies)|"
     r"cat[ée]gories?|etiquetas|mots-cl[ée]s|themen|"
     r"fotos?|photos?|photograph(?: by)?|bild(?:er)?|image|abbildung|credits?|crédits?|"
+    # what names a picture as the post's illustration, over its caption or credit
+    r"beitragsbild|titelbild|symbolbild|aufmacherbild|vorschaubild|archivbild|symbolfoto|"
+    r"illustration|image illustrative|image d'illustration|photo d'illustration|"
+    r"imagen ilustrativa|foto ilustrativa|imagen de archivo|foto de archivo|file photo|"
+    r"featured image|header image|cover image|immagine di repertorio|foto di repertorio|"
     r"quellen?|quellenangaben|sources?|fuentes?|źródło|fonte|photo credit|bildquelle|"
     r"aktualisiert|updated|ultima modifica|última actualización|mis à jour|last modified|"
     r"release date|stand|lesezeit|reading time|temps de lecture|credit|bildnachweis|"
