@@ -13,6 +13,7 @@ import pytest
 from scraper import extract_page
 from scraper.extract.breadcrumb import YOU_ARE_HERE, drop_label
 from scraper.extract.text import xml_safe
+from scraper.models import Page
 
 TODAY = date(2026, 12, 1)
 ES_BODY = (
@@ -30,6 +31,12 @@ def _es_page(before: str = "", after: str = "", head: str = "", footer: str = ""
         f"<main><article><h1>Encuentro cultural en la embajada</h1>{before}{ES_BODY}</article>"
         f"{after}</main><footer><p>Embajada de Francia</p>{footer}</footer></body></html>"
     )
+
+
+def _es_with_line(line: str) -> Page:
+    """The Spanish article with `line` as its last paragraph, extracted."""
+    html = _es_page().replace("</article>", f"<p>{line}</p></article>")
+    return extract_page(html, "https://mx.example.org/Encuentro-123", today=TODAY)
 
 
 def _dates(html: str) -> tuple[str | None, str | None]:
@@ -283,16 +290,14 @@ def test_a_box_named_sidebar_inside_the_article_still_dates_it_as_a_last_resort(
     "Last modified: April 10, 2019", "Mis à jour le 10 avril 2019",  # a month's name
 ])
 def test_an_update_line_in_the_article_s_flow_is_not_body_text(line: str) -> None:
-    html = _es_page().replace("</article>", f"<p>{line}</p></article>")
-    page = extract_page(html, "https://mx.example.org/Encuentro-123", today=TODAY)
+    page = _es_with_line(line)
     assert line not in page.text and "los proyectos del próximo año" in page.text
     assert page.modified == date(2019, 4, 10)
 
 
 def test_a_sentence_that_opens_with_an_update_word_stays_body_text() -> None:
     line = "Updated March guidance tells travellers to apply early."
-    html = _es_page().replace("</article>", f"<p>{line}</p></article>")
-    assert line in extract_page(html, "https://mx.example.org/Encuentro-123", today=TODAY).text
+    assert line in _es_with_line(line).text
 
 
 def test_a_listing_is_not_dated_by_the_links_it_lists() -> None:
@@ -343,12 +348,18 @@ def test_a_kicker_s_separator_goes_with_it_an_opening_quotation_mark_stays(
 
 
 @pytest.mark.parametrize("line", [
+    # ending with a copyright credit
     "Marco Odermatt, Ski-Star aus der Schweiz. © AFP / MARCO BERTORELLO",
     "La résidence de France à Bamako. © Ambassade de France au Mali",
+    # naming the post's illustration
+    "Beitragsbild: Der Garten der Residenz im Frühling",
+    "Symbolbild: Ein Reisepass auf einem Tisch",
+    "Image illustrative : la résidence de France, licence Creative Commons",
+    "Imagen de archivo: la fachada de la embajada",
+    "File photo: the embassy's garden in spring",
 ])
-def test_a_line_that_ends_with_a_copyright_credit_is_a_caption_not_body_text(line: str) -> None:
-    html = _es_page().replace("</article>", f"<p>{line}</p></article>")
-    page = extract_page(html, "https://mx.example.org/Encuentro-123", today=TODAY)
+def test_a_picture_s_caption_or_credit_line_is_not_body_text(line: str) -> None:
+    page = _es_with_line(line)
     assert line not in page.text and "los proyectos del próximo año" in page.text
 
 
@@ -367,23 +378,24 @@ CLOSED_TAB = ("<p>Der Bericht zum Video fasst die Ereignisse der Woche zusammen,
               "aus der Stadt, aus dem Rathaus und aus den Vereinen der Region.</p>")
 
 
-@pytest.mark.parametrize("cls", ["hidden", "tab-panel d-none", "is-hidden", "panel hide"])
-def test_a_block_a_utility_class_hides_is_not_body_text(cls: str) -> None:
+def _with_block(cls: str, block: str) -> str:
+    """The national-day article, then `block` in a div of class `cls`: its text."""
     html = (f"<html lang='fr'><head><title>Fête nationale</title></head><body><article>"
             f"<h1>La fête nationale</h1><div class='texte'>{FR_P1}{FR_P2}</div>"
-            f"<div class='{cls}'>{CLOSED_TAB}</div></article></body></html>")
-    page = extract_page(html, "https://xx.example.org/fete", today=TODAY)
-    assert "Ereignisse der Woche" not in page.text and "annoncé les projets" in page.text
+            f"<div class='{cls}'>{block}</div></article></body></html>")
+    return extract_page(html, "https://xx.example.org/fete", today=TODAY).text or ""
+
+
+@pytest.mark.parametrize("cls", ["hidden", "tab-panel d-none", "is-hidden", "panel hide"])
+def test_a_block_a_utility_class_hides_is_not_body_text(cls: str) -> None:
+    text = _with_block(cls, CLOSED_TAB)
+    assert "Ereignisse der Woche" not in text and "annoncé les projets" in text
 
 
 @pytest.mark.parametrize("cls", ["d-none d-md-block", "hidden lg:block"])
 def test_a_block_hidden_on_phones_only_is_body_text(cls: str) -> None:
-    html = (f"<html lang='fr'><head><title>Fête nationale</title></head><body><article>"
-            f"<h1>La fête nationale</h1><div class='texte'>{FR_P1}{FR_P2}</div>"
-            f"<div class='{cls}'>{FR_P1.replace('mille', 'deux mille')}{CLOSED_TAB}</div>"
-            "</article></body></html>")
-    page = extract_page(html, "https://xx.example.org/fete", today=TODAY)
-    assert "Ereignisse der Woche" in page.text
+    assert "Ereignisse der Woche" in _with_block(
+        cls, FR_P1.replace("mille", "deux mille") + CLOSED_TAB)
 
 
 def test_an_article_hidden_until_a_script_shows_it_is_still_read() -> None:
@@ -412,8 +424,7 @@ def test_a_heading_inside_a_hidden_block_is_no_site_branding_for_the_title() -> 
 ])
 def test_a_read_also_line_with_its_link_is_not_body_text(line: str) -> None:
     """A "related" box written as one line, longer than a box title, its link the rest."""
-    html = _es_page().replace("</article>", f"<p>{line}</p></article>")
-    page = extract_page(html, "https://mx.example.org/Encuentro-123", today=TODAY)
+    page = _es_with_line(line)
     assert "»" not in page.text and ":" not in page.text
     assert "los proyectos del próximo año" in page.text
 
@@ -421,24 +432,9 @@ def test_a_read_also_line_with_its_link_is_not_body_text(line: str) -> None:
 def test_a_sentence_that_opens_like_a_read_also_label_stays_body_text() -> None:
     line = ("Read more widely, the ambassador said, and the two countries will understand "
             "each other better.")
-    html = _es_page().replace("</article>", f"<p>{line}</p></article>")
-    assert line in extract_page(html, "https://mx.example.org/Encuentro-123", today=TODAY).text
-
-
-@pytest.mark.parametrize("line", [
-    "Beitragsbild: Der Garten der Residenz im Frühling",
-    "Symbolbild: Ein Reisepass auf einem Tisch",
-    "Image illustrative : la résidence de France, licence Creative Commons",
-    "Imagen de archivo: la fachada de la embajada",
-    "File photo: the embassy's garden in spring",
-])
-def test_a_line_naming_the_post_s_illustration_is_its_caption_not_body_text(line: str) -> None:
-    html = _es_page().replace("</article>", f"<p>{line}</p></article>")
-    page = extract_page(html, "https://mx.example.org/Encuentro-123", today=TODAY)
-    assert line not in page.text and "los proyectos del próximo año" in page.text
+    assert line in _es_with_line(line).text
 
 
 def test_a_sentence_about_an_illustration_stays_body_text() -> None:
     line = "Illustration is what the exhibition shows best, in its third room."
-    html = _es_page().replace("</article>", f"<p>{line}</p></article>")
-    assert line in extract_page(html, "https://mx.example.org/Encuentro-123", today=TODAY).text
+    assert line in _es_with_line(line).text
