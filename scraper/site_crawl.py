@@ -187,6 +187,8 @@ class SiteCrawl:
             added = recorded.added
         finally:
             self.budget.settle(taken, new_listings, added)  # counted once it is committed
+        if visit.landed_on and is_discovery_url(visit.landed_on):
+            self.budget.listings.add(visit.landed_on)  # a redirect landed on a listing
         return recorded
 
     # -- one URL ----------------------------------------------------------------------------
@@ -293,7 +295,5 @@ class SiteCrawl:
             depth, listed, same_body=known is not None and capture.body is not None
             and capture.sha256 == known.sha256,
         ), links)
-        if landed and is_discovery_url(landed):
-            self.budget.listings.add(landed)
         crawl.reporter.page(site.name, url, recorded.outcome, capture.error)
         return capture
