@@ -438,3 +438,34 @@ def test_a_sentence_that_opens_like_a_read_also_label_stays_body_text() -> None:
 def test_a_sentence_about_an_illustration_stays_body_text() -> None:
     line = "Illustration is what the exhibition shows best, in its third room."
     assert line in _es_with_line(line).text
+
+
+_TEASERS = "".join(
+    f"<h3><a href='/blog/{n}'>Otra entrada del blog número {n}</a></h3>"
+    f"<p>Resumen de la entrada {n}: la embajada presentó, con sus socios, un programa de "
+    "becas, intercambios y conferencias abiertas al público durante todo el año.</p>"
+    for n in range(1, 4)
+)
+
+
+def _blog(cls: str, teaser_cls: str = "") -> str:
+    post = f"<div class='{cls}'>{ES_BODY * 2}{ES_BODY.replace('encuentro', 'taller')}</div>"
+    return (
+        "<html lang='es'><head><title>Encuentro cultural</title></head><body>"
+        f"<div id='shell'><div id='aCol'><h1>Encuentro cultural</h1>{post}</div>"
+        f"<div id='cCol'><h2>Entradas recientes</h2>{_TEASERS.replace('<p>', f'<p class={teaser_cls!r}>')}</div>"
+        "</div></body></html>"
+    )
+
+
+@pytest.mark.parametrize("cls", ["entry-content", "article__body", "post-text", "story-body"])
+def test_a_column_beside_the_block_named_as_the_body_is_not_the_article(cls: str) -> None:
+    text = extract_page(_blog(cls), "https://mx.example.org/blog/encuentro", today=TODAY).text
+    assert "jardines de la residencia" in text and "taller" in text
+    assert "programa de becas" not in text
+
+
+def test_on_a_listing_where_every_teaser_is_named_as_a_body_the_list_is_read() -> None:
+    page = _blog("entry-content", teaser_cls="entry-content")
+    text = extract_page(page, "https://mx.example.org/blog/", today=TODAY).text
+    assert "Resumen de la entrada 3" in text

@@ -7,6 +7,8 @@ just outside it.
 
 from __future__ import annotations
 
+import re
+
 from .content import Measures, link_density
 from .dom import HEADINGS, HtmlElement
 
@@ -61,17 +63,36 @@ CLIMB_LINKS = 0.4
 CLIMB_MIN = 3.0
 
 
+# Class or id words by which a page names its article's body ("entry-content", "article__body",
+# "post-text", Schema.org's itemprop="articleBody").
+_NAMED_BODY = re.compile(
+    r"(?:^|[\s_-])(?:(?:entry|article|post|story)[-_]*(?:content|body|text)|articlebody)(?:$|[\s_-])")
+
+
+def _named_body(el: HtmlElement, m: Measures) -> bool:
+    """Whether el is the one element the page names as its article's body: a column beside
+    it ("Recent posts", the blog's contributors) is not the article, however much prose its
+    teasers hold. Not on a listing, where every teaser carries the name."""
+    def named(e: HtmlElement, names: str) -> bool:
+        return bool(_NAMED_BODY.search(names)) or e.get("itemprop") == "articleBody"
+
+    if not named(el, " ".join((el.get("class") or "", el.get("id") or "")).lower()):
+        return False
+    return sum(named(e, names) for e, names, _ in m.attributed) == 1
+
+
 def _climb(best: HtmlElement, m: Measures) -> HtmlElement:
     """The highest ancestor whose every step up adds article prose, not furniture.
 
     A wrapper that adds nothing is passed through; a step that adds a little (a teaser,
-    a caption) or much link text ends the climb.
+    a caption) or much link text ends the climb, and so does the one block the page names
+    as its article's body.
     """
     base = m.deep.get(best, 0.0)
     cur = best
     chosen = best
     for anc in best.iterancestors():
-        if anc.tag in ("html", "body") or anc in m.skip:
+        if anc.tag in ("html", "body") or anc in m.skip or _named_body(chosen, m):
             break
         gain = m.deep.get(anc, 0.0) - m.deep.get(cur, 0.0)
         cur = anc
