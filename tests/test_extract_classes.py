@@ -469,3 +469,21 @@ def test_on_a_listing_where_every_teaser_is_named_as_a_body_the_list_is_read() -
     page = _blog("entry-content", teaser_cls="entry-content")
     text = extract_page(page, "https://mx.example.org/blog/", today=TODAY).text
     assert "Resumen de la entrada 3" in text
+
+
+@pytest.mark.parametrize(("cls", "block", "word"), [
+    ("trackbacks", "<h3>TrackBack</h3><p>TrackBack URL for this entry: "
+                   "https://blog.example.org/trackback/6a00d8</p>", "TrackBack"),
+    ("postmetadata", "<p>This entry was posted on Monday, July 14th, 2025 and is filed under "
+                     "Culture. You can follow any responses to this entry through the RSS 2.0 "
+                     "feed.</p>", "You can follow"),
+    ("twitter-follow-button", "<a href='https://twitter.com/ambafrance'>Follow @ambafrance</a>",
+     "Follow @"),
+])
+def test_a_blog_s_trackbacks_post_metadata_or_follow_button_is_not_body_text(
+        cls: str, block: str, word: str) -> None:
+    html = (f"<html lang='fr'><head><title>Fête nationale</title></head><body><article>"
+            f"<h1>La fête nationale</h1><div class='texte'>{FR_P1}<div class='{cls}'>{block}"
+            f"</div>{FR_P2}</div></article></body></html>")
+    text = extract_page(html, "https://xx.example.org/fete", today=TODAY).text
+    assert "annoncé les projets" in text and word not in text
