@@ -50,3 +50,18 @@ def test_without_an_article_heading_the_title_is_the_longest_part_of_the_title_e
     html = ("<html><head><title>Krimiblog » Blog Archiv » Weitere Digitalisierung der Kinos</title>"
             "</head><body><h1><a href='/'>Krimiblog</a></h1>" + BODY + "</body></html>")
     assert extract_page(html, "https://example.org/?p=1").title == "Weitere Digitalisierung der Kinos"
+
+
+@pytest.mark.parametrize("head_title", [
+    "Schneeflöckchen – mit Hund im Winter - Hundeschule Rütter",   # the site's name after
+    "Hundeschule Rütter | Schneeflöckchen – mit Hund im Winter",   # or before
+])
+def test_a_meta_title_the_title_element_repeats_with_the_site_s_name_is_whole(
+        head_title: str) -> None:
+    # No heading of the page names the article: the og:title is its title, dash and all,
+    # since the <title> shows which part is the site's name.
+    html = (f"<html><head><title>{head_title}</title><meta property='og:title' "
+            "content='Schneeflöckchen – mit Hund im Winter'></head><body>"
+            f"<h1><a href='/'>Hundeschule Rütter</a></h1>{BODY}</body></html>")
+    assert extract_page(html, "https://example.org/?p=1").title == (
+        "Schneeflöckchen – mit Hund im Winter")

@@ -163,6 +163,24 @@ def _site_keys(metas: dict[str, str]) -> set[str]:
     return {squash(n) for n in names if n}
 
 
+def _without_site_name(title: str, metas: list[str]) -> str:
+    """A meta title without the site's name. Where another meta title is this one plus a
+    segment before or after it ("Schneeflöckchen – mit Hund im Winter - Martin Rütter DOGS"
+    beside the og:title without the last part), that segment is the site's name, and this title is whole, dashes
+    and all; otherwise the longest segment is the title."""
+    for other in metas:
+        if other == title:
+            continue
+        if other.startswith(title) and _SITE_SEPARATORS.match(other, len(title)):
+            return title
+        start = len(other) - len(title)
+        if other.endswith(title) and any(m.end() == start for m in _SITE_SEPARATORS.finditer(
+                other, 0, start)):
+            return title
+    parts = [p for p in _SITE_SEPARATORS.split(title) if p]
+    return max(parts, key=len) if parts else title
+
+
 def find_title(
     doc: HtmlElement, skip: Collection[HtmlElement], chosen: HtmlElement | None = None
 ) -> tuple[str | None, HtmlElement | None]:
@@ -212,7 +230,5 @@ def find_title(
             return text, el
     fallback = metas[0] if metas else None
     if fallback:
-        parts = [p for p in _SITE_SEPARATORS.split(fallback) if p]
-        fallback = max(parts, key=len) if parts else fallback
-        return clean_title(fallback) or None, None
+        return clean_title(_without_site_name(fallback, metas)) or None, None
     return (best[3], best[2]) if best is not None else (None, None)
