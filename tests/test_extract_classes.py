@@ -487,3 +487,17 @@ def test_a_blog_s_trackbacks_post_metadata_or_follow_button_is_not_body_text(
             f"</div>{FR_P2}</div></article></body></html>")
     text = extract_page(html, "https://xx.example.org/fete", today=TODAY).text
     assert "annoncé les projets" in text and word not in text
+
+
+def test_a_box_of_related_links_between_the_lead_and_the_body_does_not_end_the_article() -> None:
+    related = "".join(f"<li><h6><a href='/blog/{n}'>Otra crónica del embajador, número {n}</a>"
+                      f" (octubre {n}, 2025)</h6></li>" for n in range(1, 5))
+    html = ("<html lang='es'><head><title>Encuentro cultural</title></head><body>"
+            "<div id='article'><h1>Encuentro cultural</h1><p class='byline'>Por Ana Ruiz</p>"
+            "<div class='lead'><p>La embajada abrió sus puertas el sábado a los vecinos.</p></div>"
+            f"<div class='inline-box'><h3>Relacionados</h3><ul>{related}</ul></div>"
+            f"<div class='body'>{ES_BODY * 2}{ES_BODY.replace('encuentro', 'taller')}</div>"
+            "</div></body></html>")
+    text = extract_page(html, "https://mx.example.org/blog/encuentro", today=TODAY).text
+    assert "taller cultural" in text and "jardines de la residencia" in text
+    assert "Otra crónica" not in text

@@ -39,6 +39,9 @@ def choose_main(
         return None
     best = _climb(_with_siblings(best, m, best_score), m)
     container = _with_title(best, title_el, m) if title_el is not None else best
+    if container is not best:
+        # Between the title and the prose: a box of related links set in the flow.
+        _skip_link_lists(container, m)
     return container, _past_interludes(_branch(container, best), m)
 
 
