@@ -501,3 +501,21 @@ def test_a_box_of_related_links_between_the_lead_and_the_body_does_not_end_the_a
     text = extract_page(html, "https://mx.example.org/blog/encuentro", today=TODAY).text
     assert "taller cultural" in text and "jardines de la residencia" in text
     assert "Otra crónica" not in text
+
+
+def test_a_column_of_links_beside_the_article_is_not_climbed_into() -> None:
+    # The sidebar holds two short texts of its own (an "about" blurb, a teaser), enough
+    # prose to look like a second part of the article, but it is mostly links.
+    links = "".join(f"<li><a href='/blog/{n}'>Otra entrada del blog de la embajada, número {n}"
+                    "</a></li>" for n in range(1, 16))
+    html = ("<html lang='es'><head><title>Encuentro cultural</title></head><body>"
+            "<div id='container'><section id='left-wide'><article><h1>Encuentro cultural</h1>"
+            f"{ES_BODY * 2}{ES_BODY.replace('encuentro', 'taller')}</article></section>"
+            "<section id='right'><p>Este blog, escrito por el equipo de la embajada, cuenta la "
+            "vida cultural, científica y universitaria entre los dos países.</p>"
+            "<p>El programa de becas, intercambios y conferencias se presenta, cada mes, en "
+            f"nuestras páginas de actualidad y en la residencia.</p><ul>{links}</ul></section>"
+            "</div></body></html>")
+    text = extract_page(html, "https://mx.example.org/blog/encuentro", today=TODAY).text
+    assert "taller cultural" in text
+    assert "Este blog" not in text and "Otra entrada" not in text

@@ -88,8 +88,8 @@ def _climb(best: HtmlElement, m: Measures) -> HtmlElement:
     """The highest ancestor whose every step up adds article prose, not furniture.
 
     A wrapper that adds nothing is passed through; a step that adds a little (a teaser,
-    a caption) or much link text ends the climb, and so does the one block the page names
-    as its article's body.
+    a caption) or that adds mostly links (a sidebar with a blurb or two) ends the climb,
+    and so does the one block the page names as its article's body.
     """
     base = m.deep.get(best, 0.0)
     cur = best
@@ -101,11 +101,18 @@ def _climb(best: HtmlElement, m: Measures) -> HtmlElement:
         cur = anc
         if gain <= 0.0:
             continue
-        if gain < max(CLIMB_MIN, CLIMB_GAIN * base) or link_density(anc, m) > CLIMB_LINKS:
+        if gain < max(CLIMB_MIN, CLIMB_GAIN * base) or _added_links(anc, chosen, m) > CLIMB_LINKS:
             break
         chosen = anc
         _skip_link_lists(anc, m)
     return chosen
+
+
+def _added_links(anc: HtmlElement, el: HtmlElement, m: Measures) -> float:
+    """The link density of what anc holds beside el: a sidebar of links beside the article
+    is mostly links, however little the whole of anc is."""
+    text = m.text.get(anc, 0) - m.text.get(el, 0)
+    return (m.links.get(anc, 0) - m.links.get(el, 0)) / text if text > 0 else 0.0
 
 
 def _skip_link_lists(anc: HtmlElement, m: Measures) -> None:
