@@ -21,7 +21,7 @@ import pytest
 from scraper import extract_page
 
 PUBLICPAGES = Path(__file__).resolve().parents[1].parent / "shared" / "publicpages"
-FLOOR = 0.969  # dates F1 on the development set (0.9695 now, 0.966 before issue 22; htmldate 0.948)
+FLOOR = 0.970  # dates F1 on the development set (0.9706 now, 0.966 before issue 22; htmldate 0.948)
 TODAY = date(2026, 1, 1)  # every page is older: the bound refuses nothing real
 
 

@@ -77,6 +77,16 @@ def test_a_shown_day_no_time_zone_explains_yields_to_the_declaration() -> None:
                  head=meta("2020-01-13T18:54:00+01:00"))[0] == D(2020, 1, 13)
 
 
+def test_where_the_markup_declares_two_publication_days_the_shown_one_wins() -> None:
+    ld = ('<script type="application/ld+json">{"@type": "NewsArticle", '
+          '"datePublished": "2023-11-03T10:25:56+00:00"}</script>')
+    shown = '<p class="entry-date">6. November 2023, 15:25 Uhr</p>'
+    assert dates(shown, lang="de", head=ld + meta("2023-11-06T14:25:00+00:00"))[0] == D(
+        2023, 11, 6)
+    # Declared once, the markup's day still wins over another shown one.
+    assert dates(shown, lang="de", head=ld)[0] == D(2023, 11, 3)
+
+
 def test_a_bare_dublin_core_date_yields_to_the_shown_date() -> None:
     found = dates('<div class="article-meta">25.01.2022</div>', lang="de",
                   head='<meta name="dcterms.date" content="2022-01-21">')

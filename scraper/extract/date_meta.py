@@ -92,6 +92,9 @@ class Declared(NamedTuple):
     modified: date | None
     dated: date | None  # a bare "date" (Dublin Core, <meta name="date">): weaker than a byline
     utc_hour: float | None = None  # when `published` was given as a UTC instant, its hour
+    # Every publication date the markup declares, where its declarations disagree (JSON-LD
+    # saying 3 November, article:published_time 6 November).
+    also: frozenset[date] = frozenset()
 
     def local_days(self) -> set[date]:
         """The days `published` falls on somewhere on Earth (UTC-12 to UTC+14), when it was
@@ -122,6 +125,8 @@ def declared_dates(doc: HtmlElement, zones: Zones, today: date) -> Declared:
         key = (el.get("property") or el.get("name") or el.get("itemprop") or "").lower()
         if key and el.get("content"):
             meta.setdefault(key, el.get("content"))
+    also = {d for d in (_plausible_text(meta.get(k), today) for k in date_words.PUBLISHED_META)
+            if d is not None}
     if published is None:
         published, raw = _first_plausible((meta.get(k) for k in date_words.PUBLISHED_META), today)
     modified = modified or _first_plausible(
@@ -129,8 +134,10 @@ def declared_dates(doc: HtmlElement, zones: Zones, today: date) -> Declared:
     for el in _ITEMPROP_DATES(doc):
         text = el.get("content") or el.get("datetime") or el.text_content()
         value = _plausible_text(text, today)
-        if el.get("itemprop") == "datePublished" and published is None and value:
-            published, raw = value, text
+        if el.get("itemprop") == "datePublished" and value:
+            also.add(value)
+            if published is None:
+                published, raw = value, text
         elif el.get("itemprop") == "dateModified":
             modified = modified or value
     for _, zone, el, _ in zones.dated:  # hAtom and <time pubdate>, visible blocks only
@@ -138,12 +145,14 @@ def declared_dates(doc: HtmlElement, zones: Zones, today: date) -> Declared:
         text = el.get("datetime") or el.get("title")
         value = _plausible_text(text, today)
         if zone == "content" and (el.get("pubdate") is not None or "published" in marks):
+            if value:
+                also.add(value)
             if published is None and value:
                 published, raw = value, text
         elif zone == "content" and ("updated" in marks or "modified" in marks):
             modified = modified or value
     dated = _first_plausible((meta.get(k) for k in date_words.DATED_META), today)[0]
-    return Declared(published, modified, dated, _utc_hour(raw))
+    return Declared(published, modified, dated, _utc_hour(raw), frozenset(also))
 
 
 _ATTRIBUTE_DATE = re.compile(

@@ -131,13 +131,15 @@ def _weigh(shown: date | None, declared: Declared) -> date | None:
     An explicit declaration speaks for the page when the two differ: a visible "first date"
     may belong to a block we did not recognise, and a shown date equal to the declared update
     is the update. The shown date wins only where it is the declared UTC instant's day in the
-    publisher's time zone ("2021-11-04T23:00Z" shown as 5 November in Berlin). A bare
+    publisher's time zone ("2021-11-04T23:00Z" shown as 5 November in Berlin), or where the
+    markup declares it too (JSON-LD says 3 November, article:published_time and the byline
+    6 November: tune half 0.9695 -> 0.9706, measure half 0.9463 -> 0.9475). A bare
     declared "date" (Dublin Core's, often the day a record was created) yields to any shown
     date."""
     explicit = declared.published
     if shown is None or explicit is None or shown == explicit:
         return shown or explicit or declared.dated
-    if shown in declared.local_days():
+    if shown in declared.local_days() or shown in declared.also:
         return shown
     return explicit
 
