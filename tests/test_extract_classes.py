@@ -246,10 +246,14 @@ def test_blogger_s_blog_widget_holds_the_posts_not_a_sidebar() -> None:
     assert page.published == date(2011, 3, 30)
 
 
-def test_a_wordpress_post_named_after_its_author_is_the_post_an_author_box_is_not() -> None:
+@pytest.mark.parametrize("post", [
+    "id='post-3292' class='hentry post publish author-admin category-travel'",  # WordPress
+    "id='entry-6a00d8' class='entry-author-admin entry-type-post entry'",       # Typepad
+])
+def test_a_blog_post_named_after_its_author_is_the_post_an_author_box_is_not(post: str) -> None:
     html = (
         "<html lang='en'><head><title>Old signs</title></head><body>"
-        "<div id='post-3292' class='hentry post publish author-admin category-travel'>"
+        f"<div {post}>"
         f"<h2 class='entry-title'>Old signs</h2><div class='entry-content'>{EN_P}</div>"
         "<div class='author-bio'><p>The author writes about towns, their streets and their "
         "signs, and has walked through forty old quarters so far.</p></div></div>"

@@ -118,9 +118,10 @@ def _label_boxes(labels: list[tuple[HtmlElement, str, int]], m: Measures) -> Non
 # "tag-social-media"): the blog's vocabulary, not the element's role.
 _TAXONOMY = re.compile(r"(?:^|\s)(?:category|tag|tags|topic)-\S+")
 # On a WordPress post itself ("post-3292 hentry author-admin"), "author-admin" names who wrote
-# it: the post, not an author box ("author-bio" beside it has no such marks).
-_WP_POST = re.compile(r"(?:^|\s)(?:hentry|type-post|post-[0-9]+)(?:$|\s)")
-_POST_AUTHOR = re.compile(r"(?:^|\s)author-\S+")
+# it: the post, not an author box ("author-bio" beside it has no such marks). Typepad's
+# entries say the same as "entry-author-jeff entry-type-post entry".
+_WP_POST = re.compile(r"(?:^|\s)(?:hentry|(?:entry-)?type-post|post-[0-9]+)(?:$|\s)")
+_POST_AUTHOR = re.compile(r"(?:^|\s)(?:entry-)?author-\S+")
 
 
 # A display class for wider screens ("d-none d-md-block", Tailwind's "hidden lg:flex"): the
