@@ -523,3 +523,17 @@ def test_a_column_of_links_beside_the_article_is_not_climbed_into() -> None:
     text = extract_page(html, "https://mx.example.org/blog/encuentro", today=TODAY).text
     assert "taller cultural" in text
     assert "Este blog" not in text and "Otra entrada" not in text
+
+
+@pytest.mark.parametrize("line", ["Enlarge Image", "HIDE CAPTION", "Email | Print", "Video",
+                                  "Next article", "Artículo siguiente", "Hits: 3747",
+                                  "170,094 Views", "Visitas: 52"])
+def test_a_control_s_label_or_a_view_counter_is_not_body_text(line: str) -> None:
+    html = _es_page().replace("<p>Durante", f"<p>{line}</p><p>Durante")
+    text = extract_page(html, "https://mx.example.org/Encuentro-123", today=TODAY).text
+    assert "Durante la tarde" in text and line not in text
+
+
+def test_a_sentence_that_opens_with_a_control_s_word_stays_body_text() -> None:
+    line = "Close to the residence, the garden was open to the public all afternoon."
+    assert line in _es_with_line(line).text

@@ -1,6 +1,7 @@
 """Lines of page furniture that templates print inside an article's flow, as data.
 
 Each pattern reads one whole short line of body text: a caption or credit ("Foto: …"),
+a control's label ("Enlarge image", "Email | Print"), a view counter ("Hits: 3747"),
 a tag or category line ("Tags: …"), a comment counter or invitation ("Keine Kommentare",
 "View Comments"), a rating or share prompt. Headings and prose never end up here: only lines
 shorter than `MAX_LINE` are tested.
@@ -102,10 +103,31 @@ _PROMPTS = re.compile(
 )
 
 
+# The words of a page's controls, printed as text beside a picture or under an article:
+# "Enlarge Image", "Hide caption", "Email | Print", "Next article", a media kind alone.
+_CONTROL = (
+    r"(?:enlarge|expand|zoom|view|show|hide|toggle|close|open)(?: (?:image|photo|picture|"
+    r"caption|gallery|slideshow|all))?|close|e-?mail|print|drucken|imprimer|imprimir|"
+    r"stampa|vergrößern|schließen|agrandir|fermer|ampliar|cerrar|"
+    r"(?:previous|next|prev|older|newer) (?:article|post|story|entry|page)|"
+    r"(?:vorheriger|nächster) (?:artikel|beitrag)|article (?:précédent|suivant)|"
+    r"art[ií]c[uo]lo (?:anterior|siguiente|precedente|successivo)|"
+    r"videos?|photos?|gallery|galerie|galería|audio|slideshow|bildergalerie|fotostrecke"
+)
+_CONTROLS = re.compile(rf"^(?:{_CONTROL})(?:\s*[|·•/]\s*(?:{_CONTROL}))*$", re.IGNORECASE)
+# A view counter: "Hits: 3747", "170,094 Views", "Aufrufe: 52".
+_VIEWS = re.compile(
+    r"^(?:(?:hits|views|aufrufe|zugriffe|vues|lectures|visitas|lecturas|visite)\s*:?\s*"
+    r"[\d.,\s]+|[\d.,\s]+(?:hits|views|aufrufe|vues|lectures|visitas|lecturas|visite))$",
+    re.IGNORECASE,
+)
+
+
 def furniture_line(text: str) -> bool:
     """True when one line of body text is a caption, tag line, comment counter or prompt."""
     if len(text) > MAX_LINE:
         return False
-    return bool(_LABELLED.match(text) or _COMMENTS.match(text) or _PROMPTS.match(text)
+    return bool(_CONTROLS.match(text) or _VIEWS.match(text) or _LABELLED.match(text)
+                or _COMMENTS.match(text) or _PROMPTS.match(text)
                 or _STAMP.match(text) or _NOTICES.match(text) or _UPDATED.match(text)
                 or _CREDITED.search(text))
