@@ -537,3 +537,19 @@ def test_a_control_s_label_or_a_view_counter_is_not_body_text(line: str) -> None
 def test_a_sentence_that_opens_with_a_control_s_word_stays_body_text() -> None:
     line = "Close to the residence, the garden was open to the public all afternoon."
     assert line in _es_with_line(line).text
+
+
+@pytest.mark.parametrize("line", [
+    "Posted by Ana at 09:41 PM | View/Add Comments (6) | Category: Cultura",
+    "Posted in Cultura, Eventos | No Comments »",
+    "Publicado por Ana el 14 de julio | Comentarios (3) | Permalink",
+])
+def test_a_blog_post_s_footer_line_is_not_body_text(line: str) -> None:
+    html = _es_page().replace("<p>Durante", f"<p>{line}</p><p>Durante")
+    text = extract_page(html, "https://mx.example.org/Encuentro-123", today=TODAY).text
+    assert "Durante la tarde" in text and line not in text
+
+
+def test_a_sentence_that_says_what_was_posted_stays_body_text() -> None:
+    line = "Posted on the embassy's door, the programme listed concerts, films and talks."
+    assert line in _es_with_line(line).text

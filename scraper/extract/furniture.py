@@ -1,7 +1,8 @@
 """Lines of page furniture that templates print inside an article's flow, as data.
 
 Each pattern reads one whole short line of body text: a caption or credit ("Foto: …"),
-a control's label ("Enlarge image", "Email | Print"), a view counter ("Hits: 3747"),
+a control's label ("Enlarge image", "Email | Print"), a view counter ("Hits: 3747"), a blog
+post's footer ("Posted by … | Comments (6)"),
 a tag or category line ("Tags: …"), a comment counter or invitation ("Keine Kommentare",
 "View Comments"), a rating or share prompt. Headings and prose never end up here: only lines
 shorter than `MAX_LINE` are tested.
@@ -123,11 +124,21 @@ _VIEWS = re.compile(
 )
 
 
+# A blog post's footer: "Posted by Jeff at 09:41 PM | Comments (6) | Category: Travel",
+# "Posted in Current Events | No Comments »" (Movable Type's, Typepad's, WordPress's).
+_POSTED = re.compile(
+    r"^(?:posted|filed|publié|veröffentlicht|publicado)\b.*[|·•].*\b(?:comments?|"
+    r"permalink|trackbacks?|category|categories|commentaires?|kommentare?|comentarios?)\b",
+    re.IGNORECASE,
+)
+
+
 def furniture_line(text: str) -> bool:
     """True when one line of body text is a caption, tag line, comment counter or prompt."""
     if len(text) > MAX_LINE:
         return False
-    return bool(_CONTROLS.match(text) or _VIEWS.match(text) or _LABELLED.match(text)
+    return bool(_CONTROLS.match(text) or _VIEWS.match(text) or _POSTED.match(text)
+                or _LABELLED.match(text)
                 or _COMMENTS.match(text) or _PROMPTS.match(text)
                 or _STAMP.match(text) or _NOTICES.match(text) or _UPDATED.match(text)
                 or _CREDITED.search(text))
