@@ -1,11 +1,10 @@
 """Lines of page furniture that templates print inside an article's flow, as data.
 
-Each pattern reads one whole short line of body text: a caption or credit ("Foto: …"),
-a control's label ("Enlarge image", "Email | Print"), a view counter ("Hits: 3747"), a blog
-post's footer ("Posted by … | Comments (6)"),
-a tag or category line ("Tags: …"), a comment counter or invitation ("Keine Kommentare",
-"View Comments"), a rating or share prompt. Headings and prose never end up here: only lines
-shorter than `MAX_LINE` are tested.
+Each pattern reads one whole short line of body text: a caption or credit ("Foto: …"), a
+control's label ("Enlarge image", "Email | Print"), a view counter ("Hits: 3747"), a blog
+post's footer ("Posted by … | Comments (6)"), a tag or category line ("Tags: …"), a comment
+counter or invitation ("Keine Kommentare", "View Comments"), a rating or share prompt.
+Headings and prose never end up here: only lines shorter than `MAX_LINE` are tested.
 """
 
 from __future__ import annotations
