@@ -553,3 +553,18 @@ def test_a_blog_post_s_footer_line_is_not_body_text(line: str) -> None:
 def test_a_sentence_that_says_what_was_posted_stays_body_text() -> None:
     line = "Posted on the embassy's door, the programme listed concerts, films and talks."
     assert line in _es_with_line(line).text
+
+
+def test_a_column_of_links_taken_in_with_the_title_is_not_the_article() -> None:
+    # The blog's title heads the page; the post's body sits in one column, a list of its
+    # categories in the column before it: growing the article to take in its title takes
+    # in both.
+    categories = "".join(f"<li><a href='/cat/{c}'>{c}</a></li>"
+                         for c in ("Cultura", "Becas", "Ciencia", "Visados", "Eventos"))
+    html = ("<html lang='es'><head><title>Encuentro cultural</title></head><body>"
+            "<div id='container'><h1>Encuentro cultural</h1><div id='pagebody'>"
+            f"<div id='beta'><ul>{categories}</ul></div>"
+            f"<div id='alpha'><div class='entry-body'>{ES_BODY}</div></div></div></div>"
+            "</body></html>")
+    text = extract_page(html, "https://mx.example.org/blog/encuentro", today=TODAY).text
+    assert "jardines de la residencia" in text and "Visados" not in text

@@ -40,8 +40,12 @@ def choose_main(
     best = _climb(_with_siblings(best, m, best_score), m)
     container = _with_title(best, title_el, m) if title_el is not None else best
     if container is not best:
-        # Between the title and the prose: a box of related links set in the flow.
-        _skip_link_lists(container, m)
+        # Taken in with the title: a box of related links set in the flow between the title
+        # and the prose, a column of links beside it.
+        for anc in best.iterancestors():
+            _skip_link_lists(anc, m)
+            if anc is container:
+                break
     return container, _past_interludes(_branch(container, best), m)
 
 
