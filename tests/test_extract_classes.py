@@ -476,11 +476,11 @@ def test_on_a_listing_where_every_teaser_is_named_as_a_body_the_list_is_read() -
 
 
 @pytest.mark.parametrize(("cls", "block", "word"), [
-    ("trackbacks", "<h3>TrackBack</h3><p>TrackBack URL for this entry: "
-                   "https://blog.example.org/trackback/6a00d8</p>", "TrackBack"),
-    ("postmetadata", "<p>This entry was posted on Monday, July 14th, 2025 and is filed under "
-                     "Culture. You can follow any responses to this entry through the RSS 2.0 "
-                     "feed.</p>", "You can follow"),
+    ("trackbacks", ("<h3>TrackBack</h3><p>TrackBack URL for this entry: "
+                    "https://blog.example.org/trackback/6a00d8</p>"), "TrackBack"),
+    ("postmetadata", ("<p>This entry was posted on Monday, July 14th, 2025 and is filed under "
+                      "Culture. You can follow any responses to this entry through the RSS 2.0 "
+                      "feed.</p>"), "You can follow"),
     ("twitter-follow-button", "<a href='https://twitter.com/ambafrance'>Follow @ambafrance</a>",
      "Follow @"),
 ])
