@@ -568,3 +568,17 @@ def test_a_column_of_links_taken_in_with_the_title_is_not_the_article() -> None:
             "</body></html>")
     text = extract_page(html, "https://mx.example.org/blog/encuentro", today=TODAY).text
     assert "jardines de la residencia" in text and "Visados" not in text
+
+
+@pytest.mark.parametrize("label", [
+    "Lees ook", "İlgili haberler", "Читайте також", "مطالب مرتبط", "Kapcsolódó cikkek",
+    "כתבות נוספות", "Tin liên quan", "관련 기사", "Čtěte také", "Läs också", "Læs også",
+    "Citește și", "Διαβάστε επίσης", "Baca juga", "Pročitajte još",
+])
+def test_a_related_box_title_in_any_of_our_languages_ends_the_article(label: str) -> None:
+    teasers = "".join(f"<li><a href='/n/{n}'>Noticia {n}</a> la embajada informa a los "
+                      f"viajeros sobre el trámite número {n}</li>" for n in range(1, 4))
+    html = _es_page().replace("</article>", f"<h2>{label}</h2><ul>{teasers}</ul></article>")
+    page = extract_page(html, "https://mx.example.org/Encuentro-123", today=TODAY)
+    assert "Durante la tarde" in page.text and "trámite número" not in page.text
+    assert label not in [s.heading for s in page.sections]

@@ -40,7 +40,24 @@ _BOX_HEADINGS = re.compile(
     r"leia também|veja também|you may also like|recommended|more from|more on this|"
     r"das thema könnte dich auch interessieren|schon gelesen|mehr themen|lust auf mehr|"
     r"weitere (?:aktuelle )?themen|vea también|ver también|lee también|à lire également|"
-    r"sur le même thème|ähnliche (?:artikel|beiträge)|verwandte artikel|passend dazu)\b",
+    r"sur le même thème|ähnliche (?:artikel|beiträge)|verwandte artikel|passend dazu|"
+    # "read also", "related", "see also", "most read" in the other languages we read
+    r"lees ook|gerelateerde artikelen|meest gelezen|zie ook|meer over dit onderwerp|"
+    r"ilgili haberler|benzer haberler|bunlar da ilginizi çekebilir|en çok okunanlar|"
+    r"ayrıca bakınız|читайте також|схожі новини|найпопулярніше|дивіться також|"
+    r"مطالب مرتبط|اخبار مرتبط|بیشتر بخوانید|پربازدیدترین|"
+    r"kapcsolódó (?:cikkek|hírek)|ezek is érdekelhetik|olvasd el ezt is|legolvasottabb|lásd még|"
+    r"כתבות (?:נוספות|קשורות)|עוד בנושא|הנקראים ביותר|"
+    r"tin liên quan|bài viết liên quan|đọc thêm|xem thêm|đọc nhiều nhất|"
+    r"관련 ?기사|많이 본 (?:뉴스|기사)|함께 볼 만한|"
+    r"související články|čtěte (?:také|též)|přečtěte si (?:také|též)|nejčtenější|viz také|"
+    r"läs (?:också|även)|relaterade artiklar|mest lästa|se även|"
+    r"læs også|relaterede artikler|mest læste|se også|"
+    r"articole similare|citește și|cele mai citite|vezi și|"
+    r"διαβάστε (?:επίσης|ακόμα)|σχετικά άρθρα|δείτε επίσης|"
+    r"baca juga|berita terkait|artikel terkait|terpopuler|lihat juga|"
+    r"pročitajte (?:još|i)|povezane vijesti|povezani članci|najčitanije|vidi još|"
+    r"прочитајте још|повезане вести|најчитаније)\b",
     re.IGNORECASE,
 )
 # "More" links that end a teaser box.
