@@ -582,3 +582,12 @@ def test_a_related_box_title_in_any_of_our_languages_ends_the_article(label: str
     page = extract_page(html, "https://mx.example.org/Encuentro-123", today=TODAY)
     assert "Durante la tarde" in page.text and "trámite número" not in page.text
     assert label not in [s.heading for s in page.sections]
+
+
+@pytest.mark.parametrize("line", [
+    "Trefwoorden: cultuur, ambassade", "Etiketler: kültür, büyükelçilik", "Теги: культура",
+    "Címkék: kultúra, nagykövetség", "태그: 문화, 대사관", "Štítky: kultura", "Tagi: kultura",
+    "标签：文化", "Oznake: kultura, ambasada", "Kata kunci: budaya",
+])
+def test_a_tag_line_in_any_of_our_languages_is_not_body_text(line: str) -> None:
+    assert line not in _es_with_line(line).text

@@ -41,6 +41,12 @@ VERSION_LABELS = (
 _LABELLED = re.compile(
     r"^(?:tags?|tagged(?: with)?|schlagw[öo]rter|stichw[öo]rter|kategorien?|categor(?:y|ies)|"
     r"cat[ée]gories?|etiquetas|mots-cl[ée]s|themen|"
+    # tags and keywords in the other languages we read
+    r"trefwoorden|etiketler|anahtar kelimeler|теги|мітки|метки|ключевые слова|"
+    r"برچسب‌?\s?ها|c[ií]mk[ée]k|תגיות|thẻ|từ khóa|태그|štítky|klíčová slova|taggar|nyckelord|"
+    r"nøgleord|etichete|cuvinte cheie|ετικέτες|kata kunci|oznake|ključne reči|тагови|"
+    r"tagi|słowa kluczowe|parole chiave|palavras-chave|الكلمات المفتاحية|وسوم|标签|標籤|"
+    r"关键词|關鍵詞|タグ|"
     r"fotos?|photos?|photograph(?: by)?|bild(?:er)?|image|abbildung|credits?|crédits?|"
     # what names a picture as the post's illustration, over its caption or credit
     r"beitragsbild|titelbild|symbolbild|aufmacherbild|vorschaubild|archivbild|symbolfoto|"
