@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from .content import Measures, link_density
-from .dom import HEADINGS, HtmlElement
+from .dom import HEADINGS, HtmlElement, tokens
 
 
 def choose_main(
@@ -73,7 +73,9 @@ CLIMB_MIN = 3.0
 # Class or id words by which a page names its article's body ("entry-content", "article__body",
 # "post-text", Schema.org's itemprop="articleBody").
 _NAMED_BODY = re.compile(
-    r"(?:^|[\s_-])(?:(?:entry|article|post|story)[-_]*(?:content|body|text)|articlebody)(?:$|[\s_-])")
+    r"(?:^|[\s_-])(?:(?:entry|article|post|story)[-_]*(?:content|body|text)|articlebody)"
+    r"(?:$|[\s_-])"
+)
 
 
 def _named_body(el: HtmlElement, m: Measures) -> bool:
@@ -83,7 +85,7 @@ def _named_body(el: HtmlElement, m: Measures) -> bool:
     def named(e: HtmlElement, names: str) -> bool:
         return bool(_NAMED_BODY.search(names)) or e.get("itemprop") == "articleBody"
 
-    if not named(el, " ".join((el.get("class") or "", el.get("id") or "")).lower()):
+    if not named(el, tokens(el)):
         return False
     return sum(named(e, names) for e, names, _ in m.attributed) == 1
 

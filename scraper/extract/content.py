@@ -25,8 +25,8 @@ STRONG = re.compile(
     r"mots|motscles|keywords|toolbar|outils|caption|captions|credits?|legende|modal|popup|"
     r"sr-only-focusable|print|imprimer|lesplus|most-read|plus-lus|cta|paywall|"
     r"documents_joints|spip_doc|traductions|tradlang|font-tools|back-to-top|postscriptum|"
-    r"ps|notes|accordion|author|authors|author-bio|about-author|kommentare?|pourciter|infobox|contact|kontakt|rueckfrage\w*|"
-    r"trackbacks?|postmetadata|follow-button)(?:$|[\s_-])"
+    r"ps|notes|accordion|author|authors|author-bio|about-author|kommentare?|pourciter|infobox|"
+    r"contact|kontakt|rueckfrage\w*|trackbacks?|postmetadata|follow-button)(?:$|[\s_-])"
 )
 # Words that mark page furniture but sometimes wrap the whole page: dropped only when they
 # hold less than half of the document's prose.

@@ -139,11 +139,11 @@ _POSTED = re.compile(
 
 
 def furniture_line(text: str) -> bool:
-    """True when one line of body text is a caption, tag line, comment counter or prompt."""
+    """True when one line of body text is a caption, tag line, comment counter, prompt,
+    control's label or post footer."""
     if len(text) > MAX_LINE:
         return False
-    return bool(_CONTROLS.match(text) or _VIEWS.match(text) or _POSTED.match(text)
-                or _LABELLED.match(text)
-                or _COMMENTS.match(text) or _PROMPTS.match(text)
+    return bool(_LABELLED.match(text) or _COMMENTS.match(text) or _PROMPTS.match(text)
                 or _STAMP.match(text) or _NOTICES.match(text) or _UPDATED.match(text)
+                or _CONTROLS.match(text) or _VIEWS.match(text) or _POSTED.match(text)
                 or _CREDITED.search(text))

@@ -165,20 +165,25 @@ def _site_keys(metas: dict[str, str]) -> set[str]:
 
 def _without_site_name(title: str, metas: list[str]) -> str:
     """A meta title without the site's name. Where another meta title is this one plus a
-    segment before or after it ("Schneeflöckchen – mit Hund im Winter - Martin Rütter DOGS"
-    beside the og:title without the last part), that segment is the site's name, and this title is whole, dashes
+    segment ("Schneeflöckchen – mit Hund im Winter - Martin Rütter DOGS" beside the og:title
+    without its last part), that segment is the site's name and this title is whole, dashes
     and all; otherwise the longest segment is the title."""
-    for other in metas:
-        if other == title:
-            continue
-        if other.startswith(title) and _SITE_SEPARATORS.match(other, len(title)):
-            return title
-        start = len(other) - len(title)
-        if other.endswith(title) and any(m.end() == start for m in _SITE_SEPARATORS.finditer(
-                other, 0, start)):
-            return title
+    if any(_adds_a_segment(other, title) for other in metas):
+        return title
     parts = [p for p in _SITE_SEPARATORS.split(title) if p]
     return max(parts, key=len) if parts else title
+
+
+def _adds_a_segment(other: str, title: str) -> bool:
+    """Whether `other` is `title` with one more segment after or before it."""
+    if other == title:
+        return False
+    if other.startswith(title):
+        return _SITE_SEPARATORS.match(other, len(title)) is not None
+    if other.endswith(title):
+        head = other[: len(other) - len(title)]
+        return any(m.end() == len(head) for m in _SITE_SEPARATORS.finditer(head))
+    return False
 
 
 def find_title(
