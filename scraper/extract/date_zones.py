@@ -167,7 +167,7 @@ class Zones:
         text = " ".join("".join(self._buffer).split())
         if text and len(text) <= MAX_LINE:
             self.lines.append((len(self.lines) + len(self.dated), self._zone, text))
-        self._buffer.clear()  # in place: _walk holds it
+        self._buffer.clear()
 
     def _classify(self, el: HtmlElement, tag: str, attrs: dict[str, str], marks: _Marks,
                   zone: str, in_article: bool, in_main: bool) -> str | None:
@@ -232,30 +232,22 @@ class Zones:
         in_article = in_article or tag in ("article", "main") or attrs.get("role") == "main"
         is_main = el is self._main
         in_main = in_main or is_main
-        buffer = self._buffer
-        # The empty-buffer and same-zone tests inline: most elements need neither a flush
-        # nor a switch, and a method call per element and per child is the walk's cost.
         block = tag in _BLOCK_TAGS
-        if block and buffer:
+        if block:
             self._flush()
-        if inner != self._zone:
-            self._switch(inner)
+        self._switch(inner)
         if marks.dated or tag in ("time", "abbr"):
             text = " ".join(el.text_content().split())
             if len(text) <= MAX_LINE:
                 self.dated.append((len(self.lines) + len(self.dated), inner, el, text))
         if el.text:
-            buffer.append(el.text)
-        walk = self._walk
+            self._buffer.append(el.text)
         for child in el:
-            walk(child, inner, in_article, in_main)
-            if self._zone != inner:
-                self._switch(inner)
-            tail = child.tail
-            if tail:
-                buffer.append(tail)
-        if block and buffer:
+            self._walk(child, inner, in_article, in_main)
+            self._switch(inner)  # back in this element's zone for the text after the child
+            if child.tail:
+                self._buffer.append(child.tail)
+        if block or is_main:
             self._flush()
         if is_main:
-            self._flush()
             self.main_end = len(self.lines) + len(self.dated)
