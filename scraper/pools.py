@@ -46,14 +46,14 @@ class OriginPools(httpx.AsyncBaseTransport):
         pool = self._pools.get(key)
         if pool is None:
             pool = self._pools[key] = _Pool(httpx.AsyncHTTPTransport(
-                verify=self._ssl, trust_env=False, limits=self._limits))
-        pool.use(self._pools, key, +1)
+                verify=self._ssl, trust_env=False, limits=self._limits), self._pools, key)
+        pool.use(+1)
         try:
             response = await pool.transport.handle_async_request(request)
         except BaseException:
-            pool.use(self._pools, key, -1)
+            pool.use(-1)
             raise
-        response.stream = _Tracked(response.stream, pool, self._pools, key)
+        response.stream = _Tracked(response.stream, pool)
         return response
 
     async def _close_unused(self) -> None:
@@ -74,27 +74,30 @@ class OriginPools(httpx.AsyncBaseTransport):
 
 
 class _Pool:
-    """One origin's transport, with its responses still open and when it was last used."""
+    """One origin's transport, with its responses still open and when it was last used;
+    each use moves it to the end of its owner's pools (most recently used last)."""
 
-    def __init__(self, transport: httpx.AsyncHTTPTransport) -> None:
+    def __init__(self, transport: httpx.AsyncHTTPTransport,
+                 pools: OrderedDict[Origin, _Pool], key: Origin) -> None:
         self.transport = transport
         self.open = 0
         self.used = time.monotonic()
+        self._pools, self._key = pools, key
 
-    def use(self, pools: OrderedDict[Origin, _Pool], key: Origin, opened: int) -> None:
+    def use(self, opened: int) -> None:
         self.open += opened
         self.used = time.monotonic()
-        if key in pools:
-            pools.move_to_end(key)
+        if self._key in self._pools:  # a pool closed and dropped is no longer among them
+            self._pools.move_to_end(self._key)
 
 
 class _Tracked(httpx.AsyncByteStream):
     """A response's body; its pool counts it open until it is closed."""
 
-    def __init__(self, stream: httpx.AsyncByteStream | httpx.SyncByteStream, pool: _Pool,
-                 pools: OrderedDict[Origin, _Pool], key: Origin) -> None:
+    def __init__(self, stream: httpx.AsyncByteStream | httpx.SyncByteStream,
+                 pool: _Pool) -> None:
         assert isinstance(stream, httpx.AsyncByteStream)
-        self._stream, self._pool, self._pools, self._key = stream, pool, pools, key
+        self._stream, self._pool = stream, pool
         self._closed = False
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
@@ -104,5 +107,5 @@ class _Tracked(httpx.AsyncByteStream):
     async def aclose(self) -> None:
         if not self._closed:
             self._closed = True
-            self._pool.use(self._pools, self._key, -1)
+            self._pool.use(-1)
         await self._stream.aclose()

@@ -100,8 +100,9 @@ def _climb(best: HtmlElement, m: Measures) -> HtmlElement:
     base = m.deep.get(best, 0.0)
     cur = best
     chosen = best
+    bounded = _named_body(best, m)
     for anc in best.iterancestors():
-        if anc.tag in ("html", "body") or anc in m.skip or _named_body(chosen, m):
+        if bounded or anc.tag in ("html", "body") or anc in m.skip:
             break
         gain = m.deep.get(anc, 0.0) - m.deep.get(cur, 0.0)
         cur = anc
@@ -110,6 +111,7 @@ def _climb(best: HtmlElement, m: Measures) -> HtmlElement:
         if gain < max(CLIMB_MIN, CLIMB_GAIN * base) or _added_links(anc, chosen, m) > CLIMB_LINKS:
             break
         chosen = anc
+        bounded = _named_body(chosen, m)
         _skip_link_lists(anc, m)
     return chosen
 

@@ -92,7 +92,7 @@ class Declared(NamedTuple):
     modified: date | None
     dated: date | None  # a bare "date" (Dublin Core, <meta name="date">): weaker than a byline
     utc_hour: float | None = None  # when `published` was given as a UTC instant, its hour
-    # Every publication date the markup declares, where its declarations disagree (JSON-LD
+    # Every publication date the markup declares: its declarations may disagree (JSON-LD
     # saying 3 November, article:published_time 6 November).
     also: frozenset[date] = frozenset()
 
@@ -125,10 +125,11 @@ def declared_dates(doc: HtmlElement, zones: Zones, today: date) -> Declared:
         key = (el.get("property") or el.get("name") or el.get("itemprop") or "").lower()
         if key and el.get("content"):
             meta.setdefault(key, el.get("content"))
-    also = {d for d in (_plausible_text(meta.get(k), today) for k in date_words.PUBLISHED_META)
-            if d is not None}
-    if published is None:
-        published, raw = _first_plausible((meta.get(k) for k in date_words.PUBLISHED_META), today)
+    in_meta = [(d, value) for value in (meta.get(k) for k in date_words.PUBLISHED_META)
+               if (d := _plausible_text(value, today)) is not None]
+    also = {d for d, _ in in_meta}
+    if published is None and in_meta:
+        published, raw = in_meta[0]
     modified = modified or _first_plausible(
         (meta.get(k) for k in date_words.MODIFIED_META), today)[0]
     for el in _ITEMPROP_DATES(doc):

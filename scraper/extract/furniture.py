@@ -113,7 +113,7 @@ _PROMPTS = re.compile(
 # "Enlarge Image", "Hide caption", "Email | Print", "Next article", a media kind alone.
 _CONTROL = (
     r"(?:enlarge|expand|zoom|view|show|hide|toggle|close|open)(?: (?:image|photo|picture|"
-    r"caption|gallery|slideshow|all))?|close|e-?mail|print|drucken|imprimer|imprimir|"
+    r"caption|gallery|slideshow|all))?|e-?mail|print|drucken|imprimer|imprimir|"
     r"stampa|vergrößern|schließen|agrandir|fermer|ampliar|cerrar|"
     r"(?:previous|next|prev|older|newer) (?:article|post|story|entry|page)|"
     r"(?:vorheriger|nächster) (?:artikel|beitrag)|article (?:précédent|suivant)|"
